@@ -1,0 +1,52 @@
+# Sportello: `make run` to try it, `make test` to check it.
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN      = $(VENV)/bin
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+export FLASK_APP = app
+
+CATALOGS = app/translations $(wildcard app/*/translations) $(wildcard plugins/*/translations)
+
+.PHONY: run install install-dev catalogs migrate demo test lint bench extract-messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	$(MAKE) --no-print-directory catalogs
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev,pdf,postgres]"
+	$(MAKE) --no-print-directory catalogs
+
+catalogs:
+	@for dir in $(CATALOGS); do $(BIN)/pybabel -q compile -d $$dir || exit 1; done
+
+migrate:
+	$(BIN)/flask db upgrade
+
+demo:
+	$(BIN)/flask sportello demo
+
+run: install migrate demo
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+# Refresh the catalog template and merge it into app/translations (maintainers).
+extract-messages:
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o app/translations/messages.pot app
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,48 @@
+"""Sportello: a low-code ticketing module for Flask."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+
+from config import Config
+
+__version__ = "0.1.0"
+
+
+def create_app(config: str | type[Config] | Mapping | None = None) -> Flask:
+    """Build a standalone Sportello application.
+
+    ``config`` is a configuration name (``"production"``), a class from
+    ``config.py``, or a mapping of overrides applied last on top of the class
+    chosen by ``SPORTELLO_CONFIG``.
+    """
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SPORTELLO_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    init_app(app, config)
+    return app
+
+
+def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> None:
+    """Mount Sportello on ``app``: configuration, extensions, blueprints, CLI.
+
+    A host application calls this on its own Flask object; every blueprint is
+    registered under ``SPORTELLO_URL_PREFIX``.
+    """
+    from app import cli, database, errors, i18n, models, web  # noqa: F401  (models: all tables)
+    from app.extensions import bind_extensions
+    from app.settings import load_config
+
+    load_config(app, config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    database.configure_engine(app)
+    bind_extensions(app)
+    i18n.init_app(app)
+    web.register_blueprints(app)
+    errors.init_app(app)
+    cli.init_app(app)

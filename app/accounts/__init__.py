@@ -1,0 +1,1 @@
+"""People and organisations: the owner's profile, customer companies, users."""

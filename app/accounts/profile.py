@@ -1,0 +1,35 @@
+"""The owner's profile: read it (with defaults before it is filled) and update it."""
+
+from __future__ import annotations
+
+from flask import g
+
+from app.accounts.models import OwnerProfile
+from app.database import atomic
+from app.extensions import db
+
+PROFILE_ID = 1
+
+
+def get_profile() -> OwnerProfile:
+    """The owner's profile, read once per request; an unsaved default before set-up."""
+    if "owner_profile" not in g:
+        g.owner_profile = db.session.get(OwnerProfile, PROFILE_ID) or OwnerProfile(
+            id=PROFILE_ID, name="", timezone="Europe/Rome", default_language="it",
+            office_hours={}, holidays=[], logo_path="",
+        )
+    return g.owner_profile
+
+
+def update_profile(**values) -> OwnerProfile:
+    with atomic() as session:
+        profile = session.get(OwnerProfile, PROFILE_ID)
+        if profile is None:
+            profile = OwnerProfile(id=PROFILE_ID)
+            session.add(profile)
+        for name, value in values.items():
+            if not hasattr(OwnerProfile, name):
+                raise AttributeError(f"OwnerProfile has no setting {name!r}")
+            setattr(profile, name, value)
+    g.pop("owner_profile", None)
+    return profile

@@ -1,0 +1,1 @@
+"""Login, logout and lock-outs (invite registration and password reset join later)."""

@@ -1,0 +1,60 @@
+"""The ``flask sportello`` command group: set-up, demo data and health checks."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+sportello = AppGroup("sportello", help="Sportello administration.")
+
+
+@sportello.command("create-owner")
+@click.option("--email", prompt=True, help="The owner's e-mail, used to log in.")
+@click.option("--name", prompt=True, help="The owner's name (first name, or full name).")
+@click.option("--surname", default="", help="The owner's surname.")
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True,
+    help="At least 10 characters.",
+)
+def create_owner(email: str, name: str, surname: str, password: str) -> None:
+    """Create the owner account (the administrator)."""
+    from app.accounts.models import Role
+    from app.accounts.services import AccountError, create_user
+
+    if not surname and " " in name.strip():
+        name, surname = name.strip().split(" ", 1)
+    try:
+        user = create_user(
+            email=email, name=name, surname=surname, password=password, role=Role.OWNER,
+            email_verified_at=None,
+        )
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Owner {user.email} created.")
+
+
+@sportello.command("demo")
+def demo() -> None:
+    """Load demo data (safe to run again: what exists is kept)."""
+    from app.demo import load_demo
+
+    for line in load_demo():
+        click.echo(line)
+
+
+@sportello.command("check")
+def check() -> None:
+    """Check the installation; each line is OK or says what to fix."""
+    from app.health import run_checks
+
+    failed = False
+    for result in run_checks():
+        click.echo(f"{result.status:<4} {result.name}: {result.detail}")
+        failed = failed or result.status == "FAIL"
+    if failed:
+        raise SystemExit(1)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(sportello)

@@ -1,0 +1,96 @@
+"""Engine set-up and the one way to run a write transaction.
+
+SQLite runs in WAL mode with a busy timeout and foreign keys on. Python's
+sqlite3 module opens transactions lazily and hides BEGIN from SQLAlchemy, so
+we take BEGIN over ourselves: read transactions start with a plain BEGIN,
+write transactions (inside :func:`atomic`) with BEGIN IMMEDIATE, which takes
+the write lock up front. Without it two workers that both read before writing
+deadlock, and SQLite answers the second with "database is locked" at once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+
+_write_depth: ContextVar[int] = ContextVar("sportello_write_depth", default=0)
+
+
+def configure_engine(app: Flask) -> None:
+    """Add the engine options the chosen database needs."""
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
+        connect_args.setdefault("check_same_thread", False)
+        options["connect_args"] = connect_args
+        options.pop("pool_pre_ping", None)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see module doc
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    timeout = 10_000
+    with suppress(RuntimeError):  # connected outside an app context (a bare script)
+        timeout = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    cursor.execute(f"PRAGMA busy_timeout={timeout}")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_depth.get() else "BEGIN")
+
+
+def is_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def atomic() -> Iterator[Session]:
+    """Run the block as one write transaction: all of it is stored, or none.
+
+    Nested calls join the outer transaction. On SQLite a read transaction
+    already open in the request is ended first, so that the write starts with
+    BEGIN IMMEDIATE on a fresh snapshot.
+    """
+    session = db.session()
+    depth = _write_depth.get()
+    if depth:
+        token = _write_depth.set(depth + 1)
+        try:
+            yield session
+        finally:
+            _write_depth.reset(token)
+        return
+    clean = not (session.new or session.dirty or session.deleted)
+    if clean and session.in_transaction() and is_sqlite():
+        session.commit()
+    token = _write_depth.set(1)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _write_depth.reset(token)

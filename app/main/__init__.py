@@ -1,0 +1,1 @@
+"""Pages every visitor reaches: the landing page and the language switch."""

@@ -1,0 +1,3 @@
+"""Import every model module so that the metadata (and Alembic) sees all tables."""
+
+from app.accounts import models as accounts_models  # noqa: F401

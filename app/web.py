@@ -1,0 +1,89 @@
+"""Blueprint registration, the menu, and small helpers shared by every blueprint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.extensions import login_manager
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the header menu, shown to users for whom ``visible`` is true."""
+
+    endpoint: str
+    label: object  # a lazy string, translated when rendered
+    visible: Callable[[object], bool]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    url: str
+    label: str
+    active: bool
+
+
+def add_menu_item(app: Flask, item: MenuItem) -> None:
+    app.extensions.setdefault("sportello.menu", []).append(item)
+
+
+def menu_items() -> list[ShownItem]:
+    items = sorted(current_app.extensions.get("sportello.menu", []), key=lambda i: i.order)
+    return [
+        ShownItem(url_for(item.endpoint), str(item.label), request.endpoint == item.endpoint)
+        for item in items
+        if item.visible(current_user)
+    ]
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every Sportello blueprint under the configured URL prefix."""
+    from app.auth.services import load_session_user
+    from app.auth.views import bp as auth_bp
+    from app.main.views import bp as main_bp
+
+    prefix = app.config["SPORTELLO_URL_PREFIX"]
+    for blueprint in (main_bp, auth_bp):
+        app.register_blueprint(blueprint, url_prefix=prefix or None)
+    add_menu_item(app, MenuItem("main.index", _l("Home"), lambda user: True, order=0))
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_session_user)
+    _register_template_helpers(app)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.accounts.profile import get_profile
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def _helpers():
+        return {
+            "owner_profile": get_profile(),
+            "menu_items": menu_items,
+            "current_language": lambda: str(get_locale() or "en"),
+        }
+
+
+def home_url(user) -> str:
+    """Where a user lands after logging in."""
+    return url_for("main.index")
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only same-site paths are followed after login (no open redirects)."""
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target

@@ -1,0 +1,1 @@
+"""Plugins bundled with Sportello; each sub-package is one plugin."""

@@ -1,0 +1,92 @@
+"""flask sportello create-owner, demo and check."""
+
+from sqlalchemy import func, select
+
+from app import create_app
+from app.accounts.models import Company, OwnerProfile, Role, User
+from app.extensions import db
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_create_owner_with_options(app):
+    result = app.test_cli_runner().invoke(args=[
+        "sportello", "create-owner", "--email", "Boss@Example.com",
+        "--name", "Maria Bianchi", "--password", "a very long password",
+    ])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        owner = db.session.scalar(select(User).where(User.email == "boss@example.com"))
+        assert owner.role == Role.OWNER and (owner.name, owner.surname) == ("Maria", "Bianchi")
+        assert owner.check_password("a very long password")
+
+
+def test_create_owner_prompts(app):
+    result = app.test_cli_runner().invoke(
+        args=["sportello", "create-owner"],
+        input="prompt@example.com\nPia\nlong enough password\nlong enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Owner prompt@example.com created." in result.output
+
+
+def test_create_owner_refuses_short_password_and_duplicates(app):
+    runner = app.test_cli_runner()
+    short = runner.invoke(args=["sportello", "create-owner", "--email", "a@example.com",
+                                "--name", "A", "--password", "short"])
+    assert short.exit_code != 0 and "at least 10 characters" in short.output
+    args = ["sportello", "create-owner", "--email", "dup@example.com", "--name", "D",
+            "--password", "a very long password"]
+    assert runner.invoke(args=args).exit_code == 0
+    again = runner.invoke(args=args)
+    assert again.exit_code != 0 and "already registered" in again.output
+
+
+def test_demo_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["sportello", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "Log in as owner@example.com" in first.output
+    with app.app_context():
+        counts = (_count(User), _count(Company), _count(OwnerProfile))
+        agents = db.session.scalar(select(func.count()).where(User.role == Role.AGENT))
+        assert agents == 2
+        for company in db.session.scalars(select(Company)):
+            assert len(company.persons) >= 2
+    second = runner.invoke(args=["sportello", "demo"])
+    assert second.exit_code == 0, second.output
+    assert "created" not in second.output
+    with app.app_context():
+        assert (_count(User), _count(Company), _count(OwnerProfile)) == counts
+
+
+def test_check_reports_each_line(app, tmp_path):
+    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", 1  # nothing listens there
+    try:
+        result = app.test_cli_runner().invoke(args=["sportello", "check"])
+    finally:
+        app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "localhost", 25
+    lines = result.output.splitlines()
+    assert any(line.startswith("OK   database: reachable") for line in lines)
+    assert any(line.startswith("OK   migrations: at the latest revision") for line in lines)
+    assert any(line.startswith("WARN secret key") and "SECRET_KEY" in line for line in lines)
+    assert any(line.startswith("FAIL mail") and "MAIL_SERVER" in line for line in lines)
+    assert any(line.startswith("OK   uploads") for line in lines)
+    assert result.exit_code == 1
+
+
+def test_check_on_unmigrated_database_says_how_to_fix(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/new.db"})
+    result = app.test_cli_runner().invoke(args=["sportello", "check"])
+    assert "FAIL migrations" in result.output and "flask db upgrade" in result.output
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_check_unreachable_database(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent/dir/x.db"})
+    result = app.test_cli_runner().invoke(args=["sportello", "check"])
+    assert "FAIL database" in result.output and "DATABASE_URL" in result.output
+    assert result.exit_code == 1

@@ -1,0 +1,42 @@
+"""The schema comes from migrations only, and matches the models on both engines."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import OperationalError
+
+from app import create_app
+from app.extensions import db
+from app.migration_filters import include_object
+from tests.fixtures.databases import engine_name
+
+
+def test_models_match_migrations(app_ctx):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "include_object": include_object,
+                  "render_as_batch": True},
+        )
+        differences = compare_metadata(context, db.metadata)
+    assert differences == [], f"models and migrations differ on {engine_name()}: {differences}"
+
+
+def test_app_never_creates_tables(tmp_path):
+    url = f"sqlite:///{tmp_path}/empty.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with pytest.raises(OperationalError):  # no table: nothing was created behind our back
+        app.test_client().get("/login")
+    with app.app_context():
+        assert inspect(db.engine).get_table_names() == []
+        db.engine.dispose()
+
+
+def test_sqlite_pragmas(app_ctx):
+    if engine_name() != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
