@@ -51,6 +51,16 @@ class Config:
     SPORTELLO_LANGUAGES = ("en", "it")
     #: Where attachments are kept; None means "uploads" in the instance folder.
     SPORTELLO_UPLOAD_FOLDER: str | None = None
+    #: Largest attachment accepted, in megabytes (a field may set a lower limit).
+    SPORTELLO_MAX_UPLOAD_MB = 10
+    #: File name extensions accepted for attachments (a field may narrow them).
+    SPORTELLO_ALLOWED_EXTENSIONS = (
+        "pdf", "png", "jpg", "jpeg", "gif", "webp", "txt", "log", "csv", "eml", "zip",
+        "doc", "docx", "xls", "xlsx", "odt", "ods", "p7m", "xml",
+    )
+    #: A customer's reply re-opens a closed ticket within this many days; later the
+    #: customer is invited to open a new ticket linked to the old one.
+    SPORTELLO_REOPEN_DAYS = 14
     #: Failed logins for one account before it is locked for a while.
     SPORTELLO_LOGIN_MAX_FAILURES = 5
     #: Failed logins from one address (any account) before the address is locked.

@@ -36,12 +36,14 @@ def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> 
     """
     from app import cli, database, errors, i18n, models, web  # noqa: F401  (models: all tables)
     from app.extensions import bind_extensions
+    from app.fields import engine as fields_engine
     from app.settings import load_config
 
     load_config(app, config)
     os.makedirs(app.instance_path, exist_ok=True)
     database.configure_engine(app)
     bind_extensions(app)
+    fields_engine.init_app(app)
     i18n.init_app(app)
     web.register_blueprints(app)
     errors.init_app(app)

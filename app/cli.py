@@ -57,4 +57,7 @@ def check() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from app.fields.cli import fields_cli
+
+    sportello.add_command(fields_cli)
     app.cli.add_command(sportello)

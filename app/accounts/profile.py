@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask import g
 
 from app.accounts.models import OwnerProfile
@@ -19,6 +21,14 @@ def get_profile() -> OwnerProfile:
             office_hours={}, holidays=[], logo_path="",
         )
     return g.owner_profile
+
+
+def owner_zone() -> ZoneInfo:
+    """The owner's time zone: times are stored in UTC and shown in this zone."""
+    try:
+        return ZoneInfo(get_profile().timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def update_profile(**values) -> OwnerProfile:

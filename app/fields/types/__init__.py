@@ -1,0 +1,1 @@
+"""Field types: one class per type, collected in a registry by name."""

@@ -1,0 +1,1 @@
+"""Tickets: their storage, the one write path, workflow, queries and search."""

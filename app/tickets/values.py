@@ -1,0 +1,117 @@
+"""Reading and writing a ticket's values in their JSON form.
+
+Built-in fields are columns of ``ticket``; custom fields are rows of
+``ticket_value``, one per value, in the column their type stores into.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from app.extensions import db
+from app.fields.schema import FieldDef, Schema
+from app.fields.types.base import Row
+from app.fields.types.scalar import format_instant, parse_instant
+from app.tickets.models import Ticket, TicketValue
+
+
+def _optional_text(_schema: Schema, value: Any) -> Any:
+    return value or None
+
+
+def _same(_schema: Schema, value: Any) -> Any:
+    return value
+
+
+#: built-in key -> (column, JSON -> column, column -> JSON)
+BUILTIN_COLUMNS: dict[str, tuple[str, Callable, Callable]] = {
+    "title": ("title", lambda s, v: v or "", _optional_text),
+    "description": ("description", lambda s, v: v or "", _optional_text),
+    "status": ("status_id", lambda s, v: s.status(v).id, lambda s, v: s.status_by_id(v).key),
+    "priority": ("priority", _same, _same),
+    "company": ("company_id", _same, _same),
+    "requester": ("requester_id", _same, _same),
+    "notify_person": ("notify_person_id", _same, _same),
+    "request_date": (
+        "request_date",
+        lambda s, v: parse_instant(v),
+        lambda s, v: None if v is None else format_instant(v),
+    ),
+    "assignee": ("assignee_id", _same, _same),
+}
+
+
+def _row(value: TicketValue) -> Row:
+    return Row(value.text, value.long, value.number, value.moment)
+
+
+def builtin_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
+    values = {}
+    for key, (column, _to, from_column) in BUILTIN_COLUMNS.items():
+        if key in schema.by_key:
+            values[key] = from_column(schema, getattr(ticket, column))
+    return values
+
+
+def custom_values(schema: Schema, rows: Iterable[TicketValue]) -> dict[str, Any]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for value in rows:
+        grouped[value.field_id].append(_row(value))
+    return {
+        field.key: field.type.from_rows(field, grouped.get(field.id, []))
+        for field in schema.fields
+        if not field.builtin
+    }
+
+
+def load_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
+    """Every value of ``ticket`` by field key, archived fields included."""
+    rows = db.session.scalars(
+        select(TicketValue).where(TicketValue.ticket_id == ticket.id).order_by(TicketValue.seq)
+    )
+    return builtin_values(schema, ticket) | custom_values(schema, rows)
+
+
+def load_values_many(schema: Schema, tickets: list[Ticket]) -> dict[int, dict[str, Any]]:
+    """Values of many tickets with one query for all their custom values."""
+    by_ticket: dict[int, list[TicketValue]] = defaultdict(list)
+    if tickets:
+        rows = db.session.scalars(
+            select(TicketValue)
+            .where(TicketValue.ticket_id.in_([t.id for t in tickets]))
+            .order_by(TicketValue.ticket_id, TicketValue.seq)
+        )
+        for row in rows:
+            by_ticket[row.ticket_id].append(row)
+    return {
+        t.id: builtin_values(schema, t) | custom_values(schema, by_ticket[t.id]) for t in tickets
+    }
+
+
+def write_value(schema: Schema, ticket: Ticket, field: FieldDef, value: Any) -> None:
+    """Store one value; the caller runs inside the write transaction."""
+    if field.builtin:
+        column, to_column, _from = BUILTIN_COLUMNS[field.key]
+        setattr(ticket, column, to_column(schema, value))
+        return
+    if ticket.id is None:
+        owner = {"ticket": ticket}
+    else:
+        # By id rather than relationship: appending would load the whole collection.
+        owner = {"ticket_id": ticket.id}
+        db.session.execute(
+            delete(TicketValue).where(
+                TicketValue.ticket_id == ticket.id, TicketValue.field_id == field.id
+            )
+        )
+    for seq, row in enumerate(field.type.to_rows(field, value)):
+        db.session.add(TicketValue(field_id=field.id, seq=seq, **owner, **row._asdict()))
+
+
+def write_values(schema: Schema, ticket: Ticket, values: Mapping[str, Any]) -> None:
+    for key, value in values.items():
+        write_value(schema, ticket, schema.by_key[key], value)
