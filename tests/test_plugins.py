@@ -101,11 +101,13 @@ def test_bundled_plugins_are_imported_from_the_plugins_package(
     plugin_folder.add("bundled_one", recorder("bundled_one"))
     monkeypatch.setattr(discovery, "BUNDLED_FOLDER", plugin_folder.path)
     monkeypatch.setattr(bundled_package, "__path__", [str(plugin_folder.path)])
-    monkeypatch.delitem(sys.modules, "plugins.bundled_one", raising=False)
-    app = make_app(SPORTELLO_PLUGIN_FOLDERS=[])
-    assert get_plugin_manager(app).get_plugin("bundled_one").__name__ == "plugins.bundled_one"
+    try:
+        app = make_app(SPORTELLO_PLUGIN_FOLDERS=[])
+        plugin = get_plugin_manager(app).get_plugin("bundled_one")
+    finally:
+        sys.modules.pop("plugins.bundled_one", None)
+    assert plugin.__name__ == "plugins.bundled_one"
     assert "bundled in" in discover([])["bundled_one"].origin
-    sys.modules.pop("plugins.bundled_one")
 
 
 def fake_distribution(folder, entry_points: str) -> None:
