@@ -6,7 +6,8 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 export FLASK_APP = app
 
-CATALOGS = app/translations $(wildcard app/*/translations) $(wildcard plugins/*/translations)
+CATALOGS = app/translations $(wildcard app/*/translations) $(wildcard plugins/*/translations) \
+           $(wildcard docs/examples/*/translations)
 
 .PHONY: run install install-dev catalogs migrate demo test lint bench extract-messages clean
 

@@ -68,6 +68,13 @@ class Config:
     SPORTELLO_LOGIN_LOCKOUT_MINUTES = 15
     #: Werkzeug password hashing method; tests use a cheap one to stay fast.
     SPORTELLO_PASSWORD_METHOD = "scrypt"  # noqa: S105  (a method name)
+    #: Plugins to enable, by name, in the order they are registered; "*" enables
+    #: every plugin found (bundled, then in the folders, then installed).
+    SPORTELLO_PLUGINS: tuple[str, ...] = ("*",)
+    #: Folders whose sub-packages are plugins, besides the bundled plugins/ folder.
+    SPORTELLO_PLUGIN_FOLDERS: tuple[str, ...] = ()
+    #: Start with every plugin disabled (the core only), e.g. to get past a broken one.
+    SPORTELLO_SAFE_MODE = False
 
 
 class DevelopmentConfig(Config):

@@ -29,12 +29,12 @@ def create_app(config: str | type[Config] | Mapping | None = None) -> Flask:
 
 
 def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> None:
-    """Mount Sportello on ``app``: configuration, extensions, blueprints, CLI.
+    """Mount Sportello on ``app``: configuration, extensions, plugins, blueprints, CLI.
 
     A host application calls this on its own Flask object; every blueprint is
     registered under ``SPORTELLO_URL_PREFIX``.
     """
-    from app import cli, database, errors, i18n, models, web  # noqa: F401  (models: all tables)
+    from app import cli, database, errors, i18n, models, plugins, web  # noqa: F401 (models)
     from app.extensions import bind_extensions
     from app.fields import engine as fields_engine
     from app.settings import load_config
@@ -43,6 +43,7 @@ def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> 
     os.makedirs(app.instance_path, exist_ok=True)
     database.configure_engine(app)
     bind_extensions(app)
+    plugins.init_app(app)
     fields_engine.init_app(app)
     i18n.init_app(app)
     web.register_blueprints(app)

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
 from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app.extensions import db, migrate
+from app.plugins.manager import CORE_PLUGINS, get_plugin_manager
 from config import DEFAULT_SECRET_KEY
 
 
@@ -30,6 +32,7 @@ def run_checks() -> Iterator[CheckResult]:
     yield _secret()
     yield _mail()
     yield _uploads()
+    yield _plugins()
 
 
 def _database() -> Iterator[CheckResult]:
@@ -47,16 +50,33 @@ def _database() -> Iterator[CheckResult]:
         )
         return
     yield CheckResult("database", "OK", f"reachable ({shown})")
-    config = migrate.get_config()
-    heads = set(ScriptDirectory.from_config(config).get_heads())
-    if set(current) == heads:
-        yield CheckResult("migrations", "OK", f"at the latest revision ({', '.join(heads)})")
-    else:
-        yield CheckResult(
+    yield _migrations(current)
+
+
+def _migrations(current: tuple[str, ...]) -> CheckResult:
+    """Whether ``flask db upgrade`` has anything left to apply (core and plugin branches).
+
+    A plugin branch that ``depends_on`` a core revision lets the database record
+    only the plugin's revision, so the pending revisions are asked of Alembic
+    rather than comparing revision sets.
+    """
+    script = ScriptDirectory.from_config(migrate.get_config())
+    heads = ", ".join(script.get_heads())
+    shown = ", ".join(current) or "no revision"
+    try:
+        pending = list(script.revision_map.iterate_revisions("heads", current, implicit_base=True))
+    except RevisionError:
+        return CheckResult(
             "migrations", "FAIL",
-            f"database at {', '.join(current) or 'no revision'}, code at {', '.join(heads)}: "
-            "run `flask db upgrade`",
+            f"database at {shown}, which the code does not know: enable the plugin "
+            "whose migrations made it, or upgrade Sportello",
         )
+    if not pending:
+        return CheckResult("migrations", "OK", f"at the latest revision ({heads})")
+    return CheckResult(
+        "migrations", "FAIL",
+        f"database at {shown}, code at {heads}: run `flask db upgrade`",
+    )
 
 
 def _secret() -> CheckResult:
@@ -103,3 +123,12 @@ def _uploads() -> CheckResult:
             "SPORTELLO_UPLOAD_FOLDER",
         )
     return CheckResult("uploads", "OK", f"{folder} is writable")
+
+
+def _plugins() -> CheckResult:
+    if current_app.config["SPORTELLO_SAFE_MODE"]:
+        return CheckResult("plugins", "WARN", "safe mode: every plugin is disabled "
+                           "(unset SPORTELLO_SAFE_MODE to enable them)")
+    names = [name for name, _ in get_plugin_manager().list_name_plugin()
+             if name not in CORE_PLUGINS]
+    return CheckResult("plugins", "OK", f"enabled: {', '.join(names) or 'none'}")

@@ -40,5 +40,10 @@ def select_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
+    """Merge the catalogs of the package, then those of the enabled plugins."""
+    from app.plugins.manager import get_plugin_manager
+
+    folders = translation_directories()
+    folders += [f for f in get_plugin_manager(app).translation_directories() if f not in folders]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(folders)
     babel.init_app(app, locale_selector=select_locale)

@@ -1,4 +1,9 @@
-"""Blueprint registration, the menu, and small helpers shared by every blueprint."""
+"""Blueprint registration, the menu, and small helpers shared by every blueprint.
+
+Blueprints and menu entries, the core's and the plugins', come through the
+``sportello_register_blueprints`` and ``sportello_menu_items`` hooks; this
+module is registered as a plugin and implements them for the core.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import login_manager
+from app.plugins import hookimpl
+from app.plugins.discovery import PluginError
+from app.plugins.manager import get_plugin_manager
+
+
+def _everyone(user) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -20,7 +32,7 @@ class MenuItem:
 
     endpoint: str
     label: object  # a lazy string, translated when rendered
-    visible: Callable[[object], bool]
+    visible: Callable[[object], bool] = _everyone
     order: int = 100
 
 
@@ -32,11 +44,13 @@ class ShownItem:
 
 
 def add_menu_item(app: Flask, item: MenuItem) -> None:
+    """Add a core menu entry (the core's ``sportello_menu_items`` returns them)."""
     app.extensions.setdefault("sportello.menu", []).append(item)
 
 
 def menu_items() -> list[ShownItem]:
-    items = sorted(current_app.extensions.get("sportello.menu", []), key=lambda i: i.order)
+    found = get_plugin_manager().hook.sportello_menu_items(user=current_user)
+    items = sorted((item for group in found for item in group), key=lambda i: i.order)
     return [
         ShownItem(url_for(item.endpoint), str(item.label), request.endpoint == item.endpoint)
         for item in items
@@ -44,16 +58,35 @@ def menu_items() -> list[ShownItem]:
     ]
 
 
-def register_blueprints(app: Flask) -> None:
-    """Mount every Sportello blueprint under the configured URL prefix."""
-    from app.auth.services import load_session_user
+@hookimpl(tryfirst=True)  # the core's names are taken first: a clash blames the plugin
+def sportello_register_blueprints(app: Flask):
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
 
+    return (main_bp, auth_bp)
+
+
+@hookimpl
+def sportello_menu_items(user) -> list[MenuItem]:
+    return current_app.extensions.get("sportello.menu", [])
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every blueprint, the core's and the plugins', under the configured URL prefix."""
+    from app.auth.services import load_session_user
+
     prefix = app.config["SPORTELLO_URL_PREFIX"]
-    for blueprint in (main_bp, auth_bp):
-        app.register_blueprint(blueprint, url_prefix=prefix or None)
-    add_menu_item(app, MenuItem("main.index", _l("Home"), lambda user: True, order=0))
+    for plugin, blueprints in get_plugin_manager(app).collect(
+        "sportello_register_blueprints", app=app
+    ):
+        for blueprint in blueprints:
+            try:
+                app.register_blueprint(
+                    blueprint, url_prefix=(prefix + (blueprint.url_prefix or "")) or None
+                )
+            except ValueError as error:  # e.g. a blueprint name already taken
+                raise PluginError(f"Plugin {plugin!r}: {error}") from error
+    add_menu_item(app, MenuItem("main.index", _l("Home"), order=0))
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
