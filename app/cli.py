@@ -56,6 +56,24 @@ def check() -> None:
         raise SystemExit(1)
 
 
+@sportello.command("dispatch")
+@click.option("--loop", is_flag=True, help="Keep dispatching; stop with Ctrl-C.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between passes.")
+def dispatch(loop: bool, interval: float) -> None:
+    """Hand committed ticket events to plugins (webhooks, SLA...)."""
+    import time
+
+    from app.tickets.dispatch import dispatch_pending
+
+    while True:
+        done = dispatch_pending()
+        if done:
+            click.echo(f"{done} events dispatched.")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
 def init_app(app: Flask) -> None:
     from app.fields.cli import fields_cli
 

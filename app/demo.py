@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -11,10 +13,15 @@ from app.accounts.models import Company, OwnerProfile, Role, User
 from app.accounts.profile import PROFILE_ID, update_profile
 from app.accounts.services import create_company, create_user
 from app.extensions import db
+from app.fields.changes import apply_document
+from app.fields.models import Field
+from app.tickets.models import Ticket
+from app.tickets.service import add_comment, create_ticket, update_ticket
 from app.timeutil import utcnow
 
 DEMO_PASSWORD = "sportello-demo"  # noqa: S105  (printed for the demo on purpose)
 OWNER_EMAIL = "owner@example.com"
+DEMO_SCHEMA = Path(__file__).resolve().parent.parent / "schema" / "examples" / "it-helpdesk.json"
 
 _AGENTS = [
     ("giulia.bianchi@example.com", "Giulia", "Bianchi", "it"),
@@ -95,4 +102,55 @@ def load_demo() -> Iterator[str]:
                     phone="+39 051 123456",
                 )
                 yield f"Person {email} created."
+    yield from _demo_schema()
+    yield from _demo_tickets()
     yield f"Log in as {OWNER_EMAIL} with password {DEMO_PASSWORD}"
+
+
+def _demo_schema() -> Iterator[str]:
+    if db.session.scalar(select(Field.id).where(Field.builtin.is_(False)).limit(1)):
+        return
+    document = json.loads(DEMO_SCHEMA.read_text(encoding="utf-8"))
+    apply_document(None, document)
+    yield f"Ticket fields loaded from {DEMO_SCHEMA.name}."
+
+
+_TICKETS = [
+    ("anna.rossi@studiorossi.example", {
+        "title": "La contabilità non stampa i registri IVA",
+        "description": "Da stamattina la stampa dei registri IVA si blocca al 50%.",
+        "request_type": "incident", "product_family": "software", "module": "accounting",
+        "product_version": "4.2.1", "impact": "team", "priority": "high",
+    }),
+    ("luca.neri@studiorossi.example", {
+        "title": "Richiesta nuova postazione",
+        "description": "Serve una postazione per la nuova collega da lunedì.",
+        "request_type": "change", "product_family": "hardware", "module": "workstation",
+        "impact": "one_person",
+    }),
+    ("paolo.conti@colliverdi.example", {
+        "title": "VPN lenta dalla cantina",
+        "description": "La VPN dalla sede della cantina cade ogni mezz'ora.",
+        "request_type": "incident", "product_family": "network", "module": "vpn",
+        "impact": "company", "priority": "urgent",
+    }),
+    ("emma.ricci@colliverdi.example", {
+        "title": "Invoice for October",
+        "description": "Could you send the invoice for October again? It did not arrive.",
+        "request_type": "billing", "product_family": "services",
+    }),
+]
+
+
+def _demo_tickets() -> Iterator[str]:
+    if db.session.scalar(select(Ticket.id).limit(1)):
+        return
+    agent = db.session.scalar(select(User).where(User.email == _AGENTS[0][0]))
+    for email, values in _TICKETS:
+        customer = db.session.scalar(select(User).where(User.email == email))
+        ticket = create_ticket(customer, values, via="demo")
+        yield f"Ticket {ticket.number} opened by {customer.full_name}."
+    first = db.session.scalar(select(Ticket).order_by(Ticket.id).limit(1))
+    update_ticket(agent, first, {"assignee": agent.id, "status": "in_progress"}, via="demo")
+    add_comment(agent, first, "Buongiorno, ci può indicare quale stampante usa?", via="demo")
+    add_comment(agent, first, "Probabile problema del driver PDF.", internal=True, via="demo")

@@ -302,8 +302,8 @@ def add_comment(
                                    at=now, comment_id=comment.id))
         ticket.updated_at = now
         search.index_comment(db.session, comment)
-        events.emit("ticket.replied", ticket, actor.id, comment_id=comment.id,
-                    internal=internal, via=via)
+        events.emit("ticket.replied", ticket, actor.id, reply_id=comment.id,
+                    public=not internal, via=via)
         target = workflow.status_after_comment(schema, current, by_staff=viewer.is_staff,
                                                internal=internal)
         if target is not None and target.key != current.key:

@@ -49,6 +49,8 @@ class PersonType(FieldType):
     label = _l("Person of the customer company")
     storage = Storage.NUMBER
     operators = _REFERENCE_OPERATORS
+    #: Ids do not sort meaningfully; lists sort people by other columns.
+    sortable = False
 
     def form_field(self, field, **kwargs) -> UnboundField:
         return _select(field, **kwargs)

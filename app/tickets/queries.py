@@ -1,0 +1,422 @@
+"""Finding tickets: who may see which, filters on any field, sorting, keyset pages.
+
+Filters and sorts address fields by key, built-in and custom alike, with the
+operators of each field's type. Custom values are matched through EXISTS on
+the typed value table (indexed by field and value), so a filter or a sort on
+any field stays fast at a million tickets. Pages are cut by keyset (the last
+row's sort value and id), never by OFFSET.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+    tuple_,
+)
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.fields.gate import Viewer, permission
+from app.fields.schema import FieldDef, Schema, Stage, current_schema
+from app.fields.types.base import Storage
+from app.tickets import search
+from app.tickets.models import Ticket, TicketValue
+from app.tickets.values import BUILTIN_COLUMNS, load_values_many
+
+#: Sort keys that are not fields.
+META_SORTS = {"number": Ticket.id, "created": Ticket.created_at, "updated": Ticket.updated_at}
+MAX_PAGE = 100
+
+
+class QueryError(ValueError):
+    """A filter or sort the caller may not use, or cannot be understood."""
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+@dataclass(frozen=True)
+class Filter:
+    key: str
+    op: str
+    #: The operand in JSON form: one value, or a list for in/not_in/any/all.
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: str = "request_date"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    filters: tuple[Filter, ...] = ()
+    text: str = ""
+    sort: Sort = Sort()
+    limit: int = 25
+    cursor: str | None = None
+
+
+@dataclass
+class Page:
+    tickets: list[Ticket]
+    values: dict[int, dict[str, Any]]
+    next_cursor: str | None
+    schema: Schema = field(repr=False, default=None)
+
+
+# -- who sees what ---------------------------------------------------------------
+
+def visible_to(user: Any, schema: Schema) -> ColumnElement[bool]:
+    """The tickets ``user`` may see: staff all; a customer their company's tickets
+    they requested or are named on, or all of them when a company manager."""
+    if user.is_staff:
+        return true()
+    if user.company_id is None:
+        return false()
+    own = Ticket.company_id == user.company_id
+    if user.is_company_manager:
+        return own
+    person_fields = [f.id for f in schema.fields if f.type_name == "person" and not f.builtin]
+    named = [Ticket.requester_id == user.id, Ticket.notify_person_id == user.id]
+    if person_fields:
+        named.append(exists().where(
+            TicketValue.ticket_id == Ticket.id,
+            TicketValue.field_id.in_(person_fields),
+            TicketValue.number == float(user.id),
+        ))
+    return and_(own, or_(*named))
+
+
+def get_visible_ticket(user: Any, number: str) -> Ticket | None:
+    """The ticket numbered ``number`` if ``user`` may see it (else None: a 404)."""
+    schema = current_schema()
+    return db.session.scalar(
+        select(Ticket).where(Ticket.number == number, visible_to(user, schema))
+    )
+
+
+# -- filters ---------------------------------------------------------------------
+
+def _field_for(schema: Schema, viewer: Viewer, key: str, purpose: str) -> FieldDef:
+    field_def = schema.by_key.get(key)
+    if field_def is None or not permission(viewer, field_def, Stage.OPEN).visible:
+        raise QueryError(_("Unknown field: %(key)s.", key=key), {key: _("Unknown field.")})
+    if purpose == "filter" and not (field_def.filterable or viewer.is_staff):
+        raise QueryError(_("%(field)s cannot be filtered.", field=str(field_def.label)),
+                         {key: _("This field cannot be filtered.")})
+    return field_def
+
+
+def _operand(field_def: FieldDef, value: Any) -> Any:
+    """A JSON operand as stored (a date as a datetime, a number as a double...)."""
+    if field_def.builtin:
+        return value
+    return field_def.type.to_scalar(field_def, value)
+
+
+def _builtin_column(field_def: FieldDef):
+    return getattr(Ticket, BUILTIN_COLUMNS[field_def.key][0])
+
+
+def _builtin_operand(schema: Schema, field_def: FieldDef, value: Any) -> Any:
+    _column, to_column, _from = BUILTIN_COLUMNS[field_def.key]
+    return to_column(schema, value)
+
+
+def _as_list(value: Any) -> list:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _compare(column, op: str, operand: Any):
+    if op == "eq":
+        return column == operand
+    if op == "ne":
+        return column != operand
+    if op == "lt":
+        return column < operand
+    if op == "lte":
+        return column <= operand
+    if op == "gt":
+        return column > operand
+    if op == "gte":
+        return column >= operand
+    if op == "contains":
+        escaped = str(operand).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return column.ilike(f"%{escaped}%", escape="\\")
+    raise QueryError(_("Unknown operator: %(op)s.", op=op))
+
+
+def _condition(schema: Schema, field_def: FieldDef, flt: Filter) -> ColumnElement[bool]:
+    op = flt.op
+    if op not in field_def.type.operators:
+        raise QueryError(
+            _("%(field)s cannot be filtered with %(op)s.", field=str(field_def.label), op=op),
+            {field_def.key: _("Operator not available for this field.")},
+        )
+    try:
+        if field_def.builtin:
+            return _builtin_condition(schema, field_def, op, flt.value)
+        return _custom_condition(field_def, op, flt.value)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        raise QueryError(
+            _("%(field)s: the filter value is not valid.", field=str(field_def.label)),
+            {field_def.key: _("Not a valid value for this field.")},
+        ) from None
+
+
+def _builtin_condition(schema, field_def, op, value) -> ColumnElement[bool]:
+    column = _builtin_column(field_def)
+    if op == "empty":
+        return column.is_(None) if field_def.key != "description" else column == ""
+    if op == "not_empty":
+        return column.is_not(None) if field_def.key != "description" else column != ""
+    if op in ("in", "not_in"):
+        operands = [_builtin_operand(schema, field_def, v) for v in _as_list(value)]
+        condition = column.in_(operands)
+        return condition if op == "in" else or_(column.is_(None), not_(condition))
+    if op == "contains":
+        return _compare(column, op, value)
+    return _compare(column, op, _builtin_operand(schema, field_def, value))
+
+
+def _custom_condition(field_def: FieldDef, op: str, value: Any) -> ColumnElement[bool]:
+    column = getattr(TicketValue, field_def.type.storage.value)
+    has = exists().where(TicketValue.ticket_id == Ticket.id,
+                         TicketValue.field_id == field_def.id)
+    if op == "empty":
+        return not_(has)
+    if op in ("not_empty",):
+        return has
+    if op == "is":
+        return has if value else not_(has)
+    if op in ("in", "any"):
+        return has.where(column.in_([_operand(field_def, v) for v in _as_list(value)]))
+    if op == "not_in":
+        return not_(has.where(column.in_([_operand(field_def, v) for v in _as_list(value)])))
+    if op == "all":
+        return and_(*[has.where(column == _operand(field_def, v)) for v in _as_list(value)])
+    if op == "ne":
+        return not_(has.where(column == _operand(field_def, value)))
+    if op == "contains":
+        return has.where(_compare(column, op, value))
+    return has.where(_compare(column, op, _operand(field_def, value)))
+
+
+# -- sorting and pages -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _SortPlan:
+    expression: Any
+    join_field: FieldDef | None
+    nullable: bool
+    descending: bool
+
+
+def _sort_plan(schema: Schema, viewer: Viewer, sort: Sort) -> _SortPlan:
+    if sort.key in META_SORTS:
+        return _SortPlan(META_SORTS[sort.key], None, False, sort.descending)
+    field_def = _field_for(schema, viewer, sort.key, "sort")
+    if not field_def.type.sortable:
+        raise QueryError(_("%(field)s cannot be sorted.", field=str(field_def.label)),
+                         {sort.key: _("This field cannot be sorted.")})
+    if field_def.builtin:
+        column = _builtin_column(field_def)
+        if field_def.list is not None:  # dropdowns and the status sort in list order
+            column = case(_positions(schema, field_def), value=column, else_=literal(9999))
+        nullable = field_def.key in ("priority", "assignee", "notify_person")
+        return _SortPlan(column, None, nullable, sort.descending)
+    return _SortPlan(None, field_def, True, sort.descending)
+
+
+def _positions(schema: Schema, field_def: FieldDef) -> dict:
+    if field_def.key == "status":
+        return {s.id: s.position for s in schema.statuses}
+    return {item.key: n for n, item in enumerate(field_def.list.items)}
+
+
+def _encode(phase: int, value: Any, ticket_id: int) -> str:
+    if isinstance(value, datetime):
+        value = {"dt": value.isoformat()}
+    raw = json.dumps({"p": phase, "v": value, "id": ticket_id}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[int, Any, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        value = data["v"]
+        if isinstance(value, dict):
+            value = datetime.fromisoformat(value["dt"])
+        return int(data["p"]), value, int(data["id"])
+    except (ValueError, KeyError, TypeError):
+        raise QueryError(_("This page link is not valid any more; start from the first page."),
+                         {"cursor": _("Not a valid cursor.")}) from None
+
+
+def _after(key_expression, ticket_id, descending: bool, value: Any, last_id: int):
+    if descending:
+        return tuple_(key_expression, ticket_id) < tuple_(value, last_id)
+    return tuple_(key_expression, ticket_id) > tuple_(value, last_id)
+
+
+def _phase_statement(base: Select, plan: _SortPlan, phase: int, cursor) -> tuple[Select, Any]:
+    """Phase 1: tickets with a sort value, by (value, id); phase 2: the others, by id."""
+    order_id = Ticket.id.desc() if plan.descending else Ticket.id.asc()
+    if plan.join_field is not None:
+        sort_value = aliased(TicketValue)
+        column = getattr(sort_value, plan.join_field.type.storage.value)
+        if phase == 1:
+            statement = base.add_columns(column).join(sort_value, and_(
+                sort_value.ticket_id == Ticket.id, sort_value.field_id == plan.join_field.id,
+                column.is_not(None),
+            ))
+            expression = column
+        else:
+            statement = base.add_columns(literal(None)).where(~exists().where(
+                TicketValue.ticket_id == Ticket.id, TicketValue.field_id == plan.join_field.id
+            ))
+            expression = None
+    else:
+        expression = plan.expression
+        if phase == 1:
+            statement = base.add_columns(expression)
+            if plan.nullable:
+                statement = statement.where(expression.is_not(None))
+        else:
+            statement = base.add_columns(literal(None)).where(expression.is_(None))
+            expression = None
+    if cursor is not None:
+        _phase, value, last_id = cursor
+        if expression is not None:
+            statement = statement.where(_after(expression, Ticket.id, plan.descending,
+                                               value, last_id))
+        else:
+            statement = statement.where(Ticket.id < last_id if plan.descending
+                                        else Ticket.id > last_id)
+    if expression is not None:
+        statement = statement.order_by(
+            expression.desc() if plan.descending else expression.asc(), order_id
+        )
+    else:
+        statement = statement.order_by(order_id)
+    return statement, expression
+
+
+def base_statement(user: Any, schema: Schema, query: TicketQuery) -> Select:
+    """Tickets ``user`` may see that match the query's filters and text."""
+    viewer = Viewer.of(user)
+    statement = select(Ticket).where(visible_to(user, schema))
+    for flt in query.filters:
+        statement = statement.where(
+            _condition(schema, _field_for(schema, viewer, flt.key, "filter"), flt)
+        )
+    if query.text.strip():
+        matching = search.matching_ticket_ids(db.session, query.text, viewer.is_staff)
+        if matching is not None:
+            statement = statement.where(Ticket.id.in_(matching))
+    return statement
+
+
+def find_tickets(user: Any, query: TicketQuery) -> Page:
+    """One page of tickets for ``user``, with their values (JSON form)."""
+    schema = current_schema()
+    viewer = Viewer.of(user)
+    limit = max(1, min(int(query.limit), MAX_PAGE))
+    plan = _sort_plan(schema, viewer, query.sort)
+    base = base_statement(user, schema, query)
+    cursor = _decode(query.cursor) if query.cursor else None
+    phases = (1, 2) if plan.nullable else (1,)
+    rows: list[tuple[Ticket, Any, int]] = []
+    for phase in phases:
+        if cursor is not None and cursor[0] > phase:
+            continue
+        statement, _expression = _phase_statement(
+            base, plan, phase, cursor if cursor and cursor[0] == phase else None
+        )
+        for ticket, value in db.session.execute(statement.limit(limit + 1 - len(rows))):
+            rows.append((ticket, value, phase))
+        if len(rows) > limit:
+            break
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more and rows:
+        last_ticket, last_value, last_phase = rows[-1]
+        next_cursor = _encode(last_phase, last_value, last_ticket.id)
+    tickets = [ticket for ticket, _value, _phase in rows]
+    return Page(tickets, load_values_many(schema, tickets), next_cursor, schema)
+
+
+def count_by_status(user: Any, query: TicketQuery) -> dict[str, int]:
+    """How many tickets match per status (filters on the status itself ignored)."""
+    schema = current_schema()
+    without_status = TicketQuery(
+        filters=tuple(f for f in query.filters if f.key != "status"), text=query.text
+    )
+    statement = base_statement(user, schema, without_status).with_only_columns(
+        Ticket.status_id, func.count()
+    ).group_by(Ticket.status_id)
+    counts = dict(db.session.execute(statement).all())
+    return {s.key: counts.get(s.id, 0) for s in schema.statuses}
+
+
+def parse_filters(pairs: Sequence[tuple[str, str]]) -> tuple[Filter, ...]:
+    """Filters from query-string pairs: ``key=value`` (``in`` for list fields, ``eq``
+    otherwise), ``key__op=value``; comma-separated values for list operators."""
+    schema = current_schema()
+    filters = []
+    for name, raw in pairs:
+        key, _sep, op = name.partition("__")
+        field_def = schema.by_key.get(key)
+        if field_def is None:
+            raise QueryError(_("Unknown field: %(key)s.", key=key), {key: _("Unknown field.")})
+        operators = field_def.type.operators
+        op = op or ("in" if "in" in operators else "any" if "any" in operators
+                    else "is" if "is" in operators else "eq")
+        value: Any = raw
+        if op in ("in", "not_in", "any", "all"):
+            value = [part for part in raw.split(",") if part]
+            value = [_typed(field_def, part) for part in value]
+        elif op == "is":
+            value = raw.lower() in ("1", "true", "yes", "on")
+        elif op not in ("empty", "not_empty"):
+            value = _typed(field_def, raw)
+        filters.append(Filter(key, op, value))
+    return tuple(filters)
+
+
+def _typed(field_def: FieldDef, raw: str) -> Any:
+    """A query-string text as the field's JSON value (numbers and ids as numbers)."""
+    if field_def.type.storage is Storage.NUMBER or field_def.type_name in ("company", "agent"):
+        try:
+            number = float(raw)
+        except ValueError:
+            raise QueryError(_("%(field)s: the filter value is not valid.",
+                               field=str(field_def.label)),
+                             {field_def.key: _("Not a valid value for this field.")}) from None
+        return int(number) if number.is_integer() else number
+    return raw
