@@ -34,7 +34,7 @@ def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> 
     A host application calls this on its own Flask object; every blueprint is
     registered under ``SPORTELLO_URL_PREFIX``.
     """
-    from app import cli, database, errors, i18n, models, web  # noqa: F401  (models: all tables)
+    from app import cli, database, errors, i18n, models, notify, web  # noqa: F401  (models)
     from app.extensions import bind_extensions
     from app.settings import load_config
 
@@ -46,3 +46,4 @@ def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> 
     web.register_blueprints(app)
     errors.init_app(app)
     cli.init_app(app)
+    notify.init_app(app)

@@ -1,3 +1,4 @@
 """Import every model module so that the metadata (and Alembic) sees all tables."""
 
 from app.accounts import models as accounts_models  # noqa: F401
+from app.notify import models as notify_models  # noqa: F401

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_datetime
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -49,11 +52,15 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.services import load_session_user
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
+    from app.notify.views import bp as notify_bp
 
     prefix = app.config["SPORTELLO_URL_PREFIX"]
-    for blueprint in (main_bp, auth_bp):
+    for blueprint in (main_bp, auth_bp, notify_bp):
         app.register_blueprint(blueprint, url_prefix=prefix or None)
     add_menu_item(app, MenuItem("main.index", _l("Home"), lambda user: True, order=0))
+    add_menu_item(
+        app, MenuItem("notify.problems", _l("Mail problems"), lambda user: user.is_owner, order=90)
+    )
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -73,7 +80,23 @@ def _register_template_helpers(app: Flask) -> None:
             "owner_profile": get_profile(),
             "menu_items": menu_items,
             "current_language": lambda: str(get_locale() or "en"),
+            "local_time": local_time,
         }
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored (naive UTC) time, shown in the owner's time zone and the page's language."""
+    from app.accounts.profile import get_profile
+
+    if value is None:
+        return ""
+    try:
+        zone = ZoneInfo(get_profile().timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return format_datetime(
+        value.replace(tzinfo=UTC), "short", tzinfo=zone, locale=get_locale() or "en"
+    )
 
 
 def home_url(user) -> str:

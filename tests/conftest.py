@@ -20,4 +20,5 @@ pytest_plugins = [
     "tests.fixtures.databases",
     "tests.fixtures.web",
     "tests.fixtures.factories",
+    "tests.fixtures.mail",
 ]
