@@ -49,13 +49,14 @@ def menu_items() -> list[ShownItem]:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every Sportello blueprint under the configured URL prefix."""
+    from app.auth.reset_views import bp as password_bp
     from app.auth.services import load_session_user
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
     from app.notify.views import bp as notify_bp
 
     prefix = app.config["SPORTELLO_URL_PREFIX"]
-    for blueprint in (main_bp, auth_bp, notify_bp):
+    for blueprint in (main_bp, auth_bp, password_bp, notify_bp):
         app.register_blueprint(blueprint, url_prefix=prefix or None)
     add_menu_item(app, MenuItem("main.index", _l("Home"), lambda user: True, order=0))
     add_menu_item(
