@@ -43,6 +43,8 @@ def _claims(user: User, purpose: Purpose) -> dict:
 
 
 def make_token(user: User, purpose: Purpose) -> str:
+    if user.id is None or user.session_version is None:
+        db.session.flush()  # a user added in this transaction gets its id and defaults here
     return _serializer(purpose).dumps(_claims(user, purpose))
 
 
