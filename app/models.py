@@ -2,3 +2,4 @@
 
 from app.accounts import models as accounts_models  # noqa: F401
 from app.notify import models as notify_models  # noqa: F401
+from app.onboarding import models as onboarding_models  # noqa: F401

@@ -54,11 +54,23 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
     from app.notify.views import bp as notify_bp
+    from app.onboarding.company_views import bp as companies_bp
+    from app.onboarding.invite_views import bp as invites_bp
+    from app.onboarding.registration_views import bp as registration_bp
 
     prefix = app.config["SPORTELLO_URL_PREFIX"]
-    for blueprint in (main_bp, auth_bp, password_bp, notify_bp):
+    blueprints = (
+        main_bp, auth_bp, password_bp, notify_bp, companies_bp, invites_bp, registration_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint, url_prefix=prefix or None)
     add_menu_item(app, MenuItem("main.index", _l("Home"), lambda user: True, order=0))
+    add_menu_item(
+        app, MenuItem("companies.index", _l("Companies"), lambda user: user.is_staff, order=40)
+    )
+    add_menu_item(
+        app, MenuItem("invites.index", _l("Invite links"), lambda user: user.is_staff, order=45)
+    )
     add_menu_item(
         app, MenuItem("notify.problems", _l("Mail problems"), lambda user: user.is_owner, order=90)
     )
