@@ -33,6 +33,15 @@ def test_send_test_mail_then_send_mail(app, smtp_server):
     assert [m.rcpt_tos for m in smtp_server.messages] == [("check@example.com",)]
 
 
+def test_send_mail_reports_what_was_not_sent(app, smtp_factory):
+    smtp_factory(start=False)
+    app.test_cli_runner().invoke(args=["sportello", "send-test-mail", "later@example.com"])
+    result = app.test_cli_runner().invoke(args=["sportello", "send-mail"])
+    assert result.exit_code == 0
+    assert "claimed 1, sent 0, retrying 1, failed 0" in result.output
+    assert "not sent: later@example.com: ConnectionRefusedError" in result.output
+
+
 def test_send_mail_drains_every_batch(app, smtp_server):
     with app.app_context(), atomic():
         for n in range(5):

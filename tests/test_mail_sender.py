@@ -197,22 +197,46 @@ def test_lost_claim_is_not_sent(app_ctx, smtp_server, monkeypatch):
 def test_before_send_hook_sees_and_changes_each_message(app_ctx, smtp_server):
     seen = []
 
-    def hook(row, email):
-        seen.append(row.id)
-        email.extra_headers["X-Sportello-Test"] = "yes"
+    def hook(message):
+        seen.append((message.outbox_id, message.template, message.ticket_id))
+        message.extra_headers["X-Sportello-Test"] = "yes"
 
     hooks.BEFORE_SEND.append(hook)
     try:
-        message = _enqueue()
+        message = _enqueue(ticket_id=9)
         send_pending()
     finally:
         hooks.BEFORE_SEND.remove(hook)
-    assert seen == [message.id]
+    assert seen == [(message.id, "test_message", 9)]
     assert smtp_server.messages[0].parsed()["X-Sportello-Test"] == "yes"
 
 
+def test_a_hook_can_veto_and_every_hook_still_runs(app_ctx, smtp_server):
+    seen = []
+
+    def veto(message):
+        return False if message.recipients == ["no@example.com"] else None
+
+    def audit(message):
+        seen.append(message.recipients[0])
+
+    hooks.BEFORE_SEND.extend([veto, audit])
+    try:
+        vetoed = _enqueue(to_email="no@example.com")
+        kept = _enqueue(to_email="yes@example.com")
+        report = send_pending()
+    finally:
+        hooks.BEFORE_SEND.remove(veto)
+        hooks.BEFORE_SEND.remove(audit)
+    assert (report.sent, report.dropped) == (1, 1)
+    assert seen == ["no@example.com", "yes@example.com"]
+    assert [m.rcpt_tos for m in smtp_server.messages] == [("yes@example.com",)]
+    assert _reload(vetoed).status == MailStatus.DROPPED
+    assert _reload(kept).status == MailStatus.SENT
+
+
 def test_failing_hook_counts_as_temporary_failure(app_ctx, smtp_server):
-    def broken(row, email):
+    def broken(message):
         raise ValueError("plugin bug")
 
     hooks.BEFORE_SEND.append(broken)

@@ -69,6 +69,10 @@ def record_sent(row: MailMessage, token: str) -> None:
     _record(row, token, status=MailStatus.SENT.value, sent_at=now, last_error="")
 
 
+def record_dropped(row: MailMessage, token: str) -> None:
+    _record(row, token, status=MailStatus.DROPPED.value, last_error="vetoed by a plugin")
+
+
 def record_failure(row: MailMessage, token: str, failure: Failure) -> str:
     """Schedule a retry, or mark the message failed; returns the new status."""
     attempts = row.attempts + 1

@@ -28,6 +28,8 @@ def send_mail(limit: int, loop: bool, interval: float | None) -> None:
             for report in drain(limit=limit):
                 if report.claimed or report.locked or not loop:
                     click.echo(report.summary())
+                for error in report.errors:
+                    click.echo(f"  not sent: {error}", err=True)
             if not loop:
                 return
             time.sleep(interval)

@@ -30,6 +30,10 @@ class OutboxEmail(Message):
             html=row.html_body, sender=address,
         )
         self.msgId = row.message_id
+        #: Where the message comes from, for plugins (the row itself stays read only).
+        self.outbox_id = row.id
+        self.template = row.template
+        self.ticket_id = row.ticket_id
         self.sender_name = sender_name
         self.logo = logo
         self.extra_headers = {

@@ -17,6 +17,7 @@ class MailStatus(enum.StrEnum):
     SENDING = "sending"  # claimed by a sender (until the lease expires)
     SENT = "sent"
     FAILED = "failed"  # refused for good, or out of attempts: listed on "Mail problems"
+    DROPPED = "dropped"  # a plugin vetoed it before sending (not a problem)
 
 
 class MailMessage(db.Model):

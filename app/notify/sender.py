@@ -19,7 +19,7 @@ from app.database import is_sqlite
 from app.notify import claims, locking
 from app.notify.delivery import SmtpConnection, build_email, open_connection
 from app.notify.failures import Failure, classify
-from app.notify.hooks import call_before_send
+from app.notify.hooks import allow_send
 from app.notify.models import MailMessage, MailStatus
 
 LOCK_NAME = "mail-sender"
@@ -31,6 +31,8 @@ class SendReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    #: Vetoed by a before-send hook.
+    dropped: int = 0
     #: Another sender holds the SQLite lock: this pass did nothing.
     locked: bool = False
     errors: list[str] = field(default_factory=list)
@@ -41,6 +43,7 @@ class SendReport:
         return (
             f"claimed {self.claimed}, sent {self.sent}, "
             f"retrying {self.retrying}, failed {self.failed}"
+            + (f", dropped {self.dropped}" if self.dropped else "")
         )
 
 
@@ -73,7 +76,10 @@ def _deliver(rows: list[MailMessage], token: str, report: SendReport, single: bo
                 continue
             try:
                 email = build_email(row)
-                call_before_send(row, email)
+                if not allow_send(email):
+                    claims.record_dropped(row, token)
+                    report.dropped += 1
+                    continue
                 if connection is None:
                     connection = open_connection().__enter__()
                 connection.send(email)
