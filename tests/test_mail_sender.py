@@ -42,7 +42,7 @@ def _reload(message) -> MailMessage:
 
 
 def test_delivers_with_headers_and_both_bodies(app_ctx, smtp_server):
-    update_profile(name="Acme Support")
+    update_profile(name="Assistenza Città")  # non-ASCII names are encoded, not refused
     first = _enqueue(thread_key="ticket-7", ticket_id=7)
     second = _enqueue(thread_key="ticket-7", ticket_id=7, language="it")
     report = send_pending()
@@ -55,7 +55,8 @@ def test_delivers_with_headers_and_both_bodies(app_ctx, smtp_server):
         email = sunk.parsed()
         assert sunk.rcpt_tos == ("anna@example.com",)
         assert email["In-Reply-To"] == root and email["References"] == root
-        assert email["From"].addresses[0].display_name == "Acme Support"
+        assert email["From"].addresses[0].display_name == "Assistenza Città"
+        assert email["From"].addresses[0].addr_spec == "sportello@localhost"
         assert email["Subject"] == row.subject
         assert email.get_content_type() == "multipart/alternative"
         text = email.get_body(("plain",)).get_content()
