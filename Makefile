@@ -4,6 +4,8 @@ PYTHON  ?= python3
 BIN      = $(VENV)/bin
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
+# The local SMTP sink of `make run`: what users would receive lands in instance/mail-sink/.
+MAIL_SINK_PORT ?= 8025
 export FLASK_APP = app
 
 CATALOGS = app/translations $(wildcard app/*/translations) $(wildcard plugins/*/translations) \
@@ -33,6 +35,11 @@ demo:
 	$(BIN)/flask sportello demo
 
 run: install migrate demo
+	@echo "E-mails go to a local sink: one line each below, saved in instance/mail-sink/*.eml"
+	@$(BIN)/flask sportello mail-sink --port $(MAIL_SINK_PORT) & sink=$$!; \
+	trap 'kill $$sink 2>/dev/null' EXIT INT TERM; \
+	MAIL_SERVER=127.0.0.1 MAIL_PORT=$(MAIL_SINK_PORT) SPORTELLO_MAIL_BACKGROUND_SENDER=true \
+	SPORTELLO_MAIL_SEND_INTERVAL=2 SPORTELLO_BASE_URL=http://$(HOST):$(PORT) \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: install-dev

@@ -76,6 +76,36 @@ class Config:
     #: Start with every plugin disabled (the core only), e.g. to get past a broken one.
     SPORTELLO_SAFE_MODE = False
 
+    #: The public address of the portal (e.g. "https://support.example.com/support"), used
+    #: for every link in e-mails. Empty: links use the address of the request that caused
+    #: the mail, and mail queued outside a request (CLI, background) uses http://localhost:5000.
+    SPORTELLO_BASE_URL = ""
+    #: Deliver queued mail from a thread inside each web process (small installs); larger
+    #: ones run `flask sportello send-mail --loop` instead.
+    SPORTELLO_MAIL_BACKGROUND_SENDER = False
+    #: Seconds between two passes of the background sender and of `send-mail --loop`.
+    SPORTELLO_MAIL_SEND_INTERVAL = 10
+    #: Delay before the first retry after a temporary failure; it doubles at each attempt...
+    SPORTELLO_MAIL_RETRY_SECONDS = 60
+    #: ...up to this delay between two attempts.
+    SPORTELLO_MAIL_RETRY_MAX_SECONDS = 3600
+    #: Attempts before a temporarily failing message is marked failed (100: about 4 days).
+    SPORTELLO_MAIL_MAX_ATTEMPTS = 100
+    #: A sender's claim on a message expires after this many seconds (a crashed sender).
+    SPORTELLO_MAIL_LEASE_SECONDS = 300
+    #: Seconds to wait for the SMTP server before counting a temporary failure.
+    SPORTELLO_MAIL_TIMEOUT = 30
+    #: Account e-mails (password reset, confirmation, ...) sent to one address per hour.
+    SPORTELLO_ACCOUNT_MAILS_PER_HOUR = 5
+    #: Validity of invite links, in days (the default of the creation form).
+    SPORTELLO_INVITE_DAYS = 14
+    #: Validity of password reset links, in minutes.
+    SPORTELLO_PASSWORD_RESET_MINUTES = 60
+    #: Validity of the activation link sent to persons added by staff, in days.
+    SPORTELLO_ACTIVATION_DAYS = 7
+    #: Validity of e-mail confirmation links, in days.
+    SPORTELLO_VERIFY_EMAIL_DAYS = 7
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -87,6 +117,8 @@ class TestingConfig(Config):
     TESTING = True
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SPORTELLO_PASSWORD_METHOD = "pbkdf2:sha256:1000"  # noqa: S105  (a method name)
+    SPORTELLO_MAIL_BACKGROUND_SENDER = False  # a test that wants it turns it on
+    SPORTELLO_MAIL_TIMEOUT = 5
 
 
 class ProductionConfig(Config):

@@ -34,7 +34,16 @@ def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> 
     A host application calls this on its own Flask object; every blueprint is
     registered under ``SPORTELLO_URL_PREFIX``.
     """
-    from app import cli, database, errors, i18n, models, plugins, web  # noqa: F401 (models)
+    from app import (  # noqa: F401  (models: every table)
+        cli,
+        database,
+        errors,
+        i18n,
+        models,
+        notify,
+        plugins,
+        web,
+    )
     from app.extensions import bind_extensions
     from app.fields import engine as fields_engine
     from app.settings import load_config
@@ -49,3 +58,4 @@ def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> 
     web.register_blueprints(app)
     errors.init_app(app)
     cli.init_app(app)
+    notify.init_app(app)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_datetime
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -60,10 +63,17 @@ def menu_items() -> list[ShownItem]:
 
 @hookimpl(tryfirst=True)  # the core's names are taken first: a clash blames the plugin
 def sportello_register_blueprints(app: Flask):
+    from app.auth.reset_views import bp as password_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
+    from app.notify.views import bp as notify_bp
+    from app.onboarding.company_views import bp as companies_bp
+    from app.onboarding.invite_views import bp as invites_bp
+    from app.onboarding.registration_views import bp as registration_bp
 
-    return (main_bp, auth_bp)
+    return (
+        main_bp, auth_bp, password_bp, notify_bp, companies_bp, invites_bp, registration_bp,
+    )
 
 
 @hookimpl
@@ -87,6 +97,15 @@ def register_blueprints(app: Flask) -> None:
             except ValueError as error:  # e.g. a blueprint name already taken
                 raise PluginError(f"Plugin {plugin!r}: {error}") from error
     add_menu_item(app, MenuItem("main.index", _l("Home"), order=0))
+    add_menu_item(
+        app, MenuItem("companies.index", _l("Companies"), lambda user: user.is_staff, order=40)
+    )
+    add_menu_item(
+        app, MenuItem("invites.index", _l("Invite links"), lambda user: user.is_staff, order=45)
+    )
+    add_menu_item(
+        app, MenuItem("notify.problems", _l("Mail problems"), lambda user: user.is_owner, order=90)
+    )
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -106,7 +125,23 @@ def _register_template_helpers(app: Flask) -> None:
             "owner_profile": get_profile(),
             "menu_items": menu_items,
             "current_language": lambda: str(get_locale() or "en"),
+            "local_time": local_time,
         }
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored (naive UTC) time, shown in the owner's time zone and the page's language."""
+    from app.accounts.profile import get_profile
+
+    if value is None:
+        return ""
+    try:
+        zone = ZoneInfo(get_profile().timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return format_datetime(
+        value.replace(tzinfo=UTC), "short", tzinfo=zone, locale=get_locale() or "en"
+    )
 
 
 def home_url(user) -> str:

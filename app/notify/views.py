@@ -1,0 +1,30 @@
+"""The owner's "Mail problems" page: failed messages and a retry button."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from app.auth.decorators import owner_required
+from app.notify.problems import failed_messages, requeue, retrying_messages
+
+bp = Blueprint("notify", __name__, template_folder="templates")
+
+
+@bp.route("/staff/mail-problems")
+@owner_required
+def problems():
+    return render_template(
+        "notify/problems.html", failed=failed_messages(), retrying=retrying_messages()
+    )
+
+
+@bp.route("/staff/mail-problems/<int:message_id>/retry", methods=["POST"])
+@owner_required
+def retry(message_id: int):
+    """Requeue one failed message (CSRFProtect checks the token of every POST)."""
+    if requeue(message_id):
+        flash(_("The message is queued again and will be sent shortly."), "success")
+    else:
+        flash(_("This message is no longer failed: nothing to retry."), "info")
+    return redirect(url_for("notify.problems"))
