@@ -65,6 +65,7 @@ def menu_items() -> list[ShownItem]:
 def sportello_register_blueprints(app: Flask):
     from app.auth.reset_views import bp as password_bp
     from app.auth.views import bp as auth_bp
+    from app.fields.admin.views import bp as fields_admin_bp
     from app.main.views import bp as main_bp
     from app.notify.views import bp as notify_bp
     from app.onboarding.company_views import bp as companies_bp
@@ -73,6 +74,7 @@ def sportello_register_blueprints(app: Flask):
 
     return (
         main_bp, auth_bp, password_bp, notify_bp, companies_bp, invites_bp, registration_bp,
+        fields_admin_bp,
     )
 
 
@@ -102,6 +104,10 @@ def register_blueprints(app: Flask) -> None:
     )
     add_menu_item(
         app, MenuItem("invites.index", _l("Invite links"), lambda user: user.is_staff, order=45)
+    )
+    add_menu_item(
+        app, MenuItem("fields_admin.index", _l("Ticket fields"), lambda user: user.is_owner,
+                      order=80)
     )
     add_menu_item(
         app, MenuItem("notify.problems", _l("Mail problems"), lambda user: user.is_owner, order=90)

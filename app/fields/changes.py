@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
 from app.database import atomic
@@ -116,17 +117,20 @@ def _plan_statuses(plan: Plan, old: list[dict], new: list[dict]) -> None:
     for status in new:
         before = old_by_key.get(status["key"])
         if before is None:
-            plan.lines.append(f"+ status {status['key']} ({status['category']})")
+            plan.lines.append(_("+ status %(key)s (%(category)s)", key=status["key"],
+                                category=status["category"]))
         elif changed := _changed_attributes(before, status):
-            plan.lines.append(f"~ status {status['key']}: {', '.join(changed)}")
+            plan.lines.append(_("~ status %(key)s: %(what)s", key=status["key"],
+                                what=", ".join(changed)))
     for key, status in old_by_key.items():
         if key not in new_keys:
             uses = _status_uses(key)
             if uses:
                 if status["active"]:
-                    plan.lines.append(f"- status {key} deactivated ({uses} tickets keep it)")
+                    plan.lines.append(_("- status %(key)s deactivated (%(n)s tickets keep it)",
+                                        key=key, n=uses))
             else:
-                plan.lines.append(f"- status {key} removed")
+                plan.lines.append(_("- status %(key)s removed", key=key))
 
 
 def _plan_lists(plan: Plan, old_doc: dict, new_doc: dict) -> None:
@@ -134,39 +138,44 @@ def _plan_lists(plan: Plan, old_doc: dict, new_doc: dict) -> None:
     for entry in new_doc["lists"]:
         before = old_lists.get(entry["key"])
         if before is None:
-            plan.lines.append(f"+ list {entry['key']} ({len(entry['items'])} items)")
+            plan.lines.append(_("+ list %(key)s (%(n)s items)", key=entry["key"],
+                                n=len(entry["items"])))
             continue
         if _changed_attributes(before, entry):
-            plan.lines.append(f"~ list {entry['key']}: name")
+            plan.lines.append(_("~ list %(key)s: name", key=entry["key"]))
         old_items = {item["key"]: item for item in before["items"]}
         new_items = {item["key"] for item in entry["items"]}
         for item in entry["items"]:
             previous = old_items.get(item["key"])
             if previous is None:
-                plan.lines.append(f"+ item {entry['key']}.{item['key']}")
+                plan.lines.append(_("+ item %(list)s.%(key)s", list=entry["key"],
+                                    key=item["key"]))
             elif changed := _changed_attributes(previous, item):
-                plan.lines.append(f"~ item {entry['key']}.{item['key']}: {', '.join(changed)}")
+                plan.lines.append(_("~ item %(list)s.%(key)s: %(what)s", list=entry["key"],
+                                    key=item["key"], what=", ".join(changed)))
         if [i["key"] for i in before["items"] if i["key"] in new_items] != [
             i["key"] for i in entry["items"] if i["key"] in old_items
         ]:
-            plan.lines.append(f"~ list {entry['key']}: order of items")
+            plan.lines.append(_("~ list %(key)s: order of items", key=entry["key"]))
         for key, item in old_items.items():
             if key not in new_items:
                 uses = _item_uses(old_doc, entry["key"], key)
                 if uses and item["active"]:
-                    plan.lines.append(
-                        f"- item {entry['key']}.{key} deactivated ({uses} values keep it)"
-                    )
+                    plan.lines.append(_(
+                        "- item %(list)s.%(key)s deactivated (%(n)s values keep it)",
+                        list=entry["key"], key=key, n=uses,
+                    ))
                 elif not uses:
-                    plan.lines.append(f"- item {entry['key']}.{key} removed")
+                    plan.lines.append(_("- item %(list)s.%(key)s removed", list=entry["key"],
+                                        key=key))
 
 
 def _conversion_failures(
     old_field: dict, new_field: dict, old_lists: dict, new_lists: dict
 ) -> tuple[int, int]:
     """(values that would not convert, values stored) for a type or list change."""
-    new_def = _provisional(new_field, new_lists)
-    old_def = _provisional(old_field, old_lists)
+    new_def = provisional_field(new_field, new_lists)
+    old_def = provisional_field(old_field, old_lists)
     failed = total = 0
     for rows in _stored_rows(old_field["key"]).values():
         total += 1
@@ -187,31 +196,41 @@ def _plan_fields(plan: Plan, old_doc: dict, new_doc: dict) -> None:
         key = new_field["key"]
         before = old_fields.get(key)
         if before is None:
-            plan.lines.append(f"+ field {key} ({new_field['type']})")
+            plan.lines.append(_("+ field %(key)s (%(type)s)", key=key,
+                                type=new_field["type"]))
             continue
         changed = _changed_attributes(before, new_field)
         if not changed:
             continue
         if "archived" in changed:
-            word = "archived" if new_field["archived"] else "restored"
-            plan.lines.append(f"~ field {key} {word} ({_value_count(key)} tickets hold values)")
+            if new_field["archived"]:
+                line = _("~ field %(key)s archived (%(n)s tickets keep values)", key=key,
+                         n=_value_count(key))
+            else:
+                line = _("~ field %(key)s restored (%(n)s tickets hold values)", key=key,
+                         n=_value_count(key))
+            plan.lines.append(line)
             changed.remove("archived")
         if ("type" in changed or "list" in changed) and key not in BUILTIN_TYPES:
             failed, total = _conversion_failures(before, new_field, old_lists, new_lists)
             if failed:
-                plan.problems.append(
-                    f"field {key}: {failed} of {total} stored values cannot become "
-                    f"{new_field['type']}" + (f" of list {new_field['list']}"
-                                              if new_field["list"] else "")
-                )
+                target = new_field["type"]
+                if new_field["list"]:
+                    target = _("%(type)s of list %(list)s", type=target,
+                               list=new_field["list"])
+                plan.problems.append(_(
+                    "field %(key)s: %(failed)s of %(total)s stored values cannot become "
+                    "%(target)s", key=key, failed=failed, total=total, target=target,
+                ))
         if changed:
-            plan.lines.append(f"~ field {key}: {', '.join(changed)}")
+            plan.lines.append(_("~ field %(key)s: %(what)s", key=key, what=", ".join(changed)))
     kept = [k for k in old_fields if k in new_keys]
     if kept != [k for k in new_keys if k in old_fields]:
-        plan.lines.append("~ order of fields")
+        plan.lines.append(_("~ order of fields"))
     for key, before in old_fields.items():
         if key not in new_keys and not before["archived"]:
-            plan.lines.append(f"- field {key} archived ({_value_count(key)} tickets keep values)")
+            plan.lines.append(_("- field %(key)s archived (%(n)s tickets keep values)",
+                                key=key, n=_value_count(key)))
 
 
 def plan_document(old_doc: dict, new_doc: dict) -> Plan:
@@ -276,7 +295,7 @@ def _stored_rows(key: str) -> dict[int, list[Row]]:
     return rows
 
 
-def _provisional(spec: dict, lists: dict[str, dict]) -> FieldDef:
+def provisional_field(spec: dict, lists: dict[str, dict]) -> FieldDef:
     """A FieldDef for a field as a document describes it (for value conversion)."""
     field_list = None
     if spec.get("list") in lists:
@@ -301,7 +320,8 @@ def _provisional(spec: dict, lists: dict[str, dict]) -> FieldDef:
 def _convert_values(
     old_spec: dict, new_spec: dict, field_id: int, old_lists: dict, new_lists: dict
 ) -> None:
-    old_def, new_def = _provisional(old_spec, old_lists), _provisional(new_spec, new_lists)
+    old_def = provisional_field(old_spec, old_lists)
+    new_def = provisional_field(new_spec, new_lists)
     stored = _stored_rows(old_spec["key"])
     db.session.execute(delete(TicketValue).where(TicketValue.field_id == field_id))
     for ticket_id, rows in stored.items():
@@ -372,7 +392,8 @@ def _check_defaults(new_doc: dict) -> list[str]:
             message = validate_value(schema, field_def, spec["default"],
                                      CheckContext(values={}, lookups=lookups))
             if message:
-                problems.append(f"field {spec['key']}: the default is not valid: {message}")
+                problems.append(_("field %(key)s: the default is not valid: %(message)s",
+                                  key=spec["key"], message=message))
     return problems
 
 
@@ -421,9 +442,10 @@ def rename_field(actor_id: int | None, key: str, new_key: str) -> None:
     """Change a field's key: allowed only while no ticket holds a value for it."""
     document = export_document()
     if key in BUILTIN_TYPES:
-        raise SchemaRefused([f"field {key}: built-in keys never change"])
+        raise SchemaRefused([_("field %(key)s: built-in keys never change", key=key)])
     if _value_count(key):
-        raise SchemaRefused([f"field {key}: tickets hold values for it, so its key is fixed"])
+        raise SchemaRefused([_("field %(key)s: tickets hold values for it, so its key is fixed",
+                               key=key)])
     for spec in document["fields"]:
         if spec["key"] == key:
             spec["key"] = new_key
@@ -434,7 +456,7 @@ def rename_field(actor_id: int | None, key: str, new_key: str) -> None:
     with atomic():
         row = db.session.scalar(select(Field).where(Field.key == key))
         if row is None:
-            raise SchemaRefused([f"field {key}: no such field"])
+            raise SchemaRefused([_("field %(key)s: no such field", key=key)])
         problems = validate_document(document, get_registry())
         if problems:
             raise SchemaRefused(problems)
@@ -446,4 +468,5 @@ def rename_field(actor_id: int | None, key: str, new_key: str) -> None:
             if spec_row.cascade_from == key:
                 spec_row.cascade_from = new_key
         db.session.flush()
-        bump_revision(actor_id, f"~ field {key} renamed to {new_key}", before, export_document())
+        summary = _("~ field %(key)s renamed to %(new)s", key=key, new=new_key)
+        bump_revision(actor_id, summary, before, export_document())

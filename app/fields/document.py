@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -158,23 +159,25 @@ def validate_document(
     statuses = doc["statuses"] if "statuses" in document else (current_statuses or [])
     lists = {entry["key"]: entry for entry in doc["lists"]}
     fields = {field["key"]: field for field in doc["fields"]}
-    for what, keys in (("status", [s["key"] for s in statuses]),
-                       ("list", [entry["key"] for entry in doc["lists"]]),
-                       ("field", [f["key"] for f in doc["fields"]])):
-        errors += [f"{what} {key!r} appears twice" for key in _duplicates(keys)]
+    for what, keys in ((_("status"), [s["key"] for s in statuses]),
+                       (_("list"), [entry["key"] for entry in doc["lists"]]),
+                       (_("field"), [f["key"] for f in doc["fields"]])):
+        errors += [_("%(what)s %(key)s appears twice", what=what, key=key)
+                   for key in _duplicates(keys)]
     for entry in doc["lists"]:
-        errors += [f"list {entry['key']!r}: item {key!r} appears twice"
+        errors += [_("list %(list)s: item %(key)s appears twice", list=entry["key"], key=key)
                    for key in _duplicates([item["key"] for item in entry["items"]])]
     active = [s for s in statuses if s["active"]]
     if not any(s["category"] != "closed" for s in active):
-        errors.append("statuses: at least one active status must be open (not closed)")
+        errors.append(_("statuses: at least one active status must be open (not closed)"))
     if not any(s["category"] == "closed" for s in active):
-        errors.append("statuses: at least one active status must be of category closed")
+        errors.append(_("statuses: at least one active status must be of category closed"))
     for key, type_name in BUILTIN_TYPES.items():
         if key not in fields:
-            errors.append(f"field {key!r}: built-in fields cannot be removed")
+            errors.append(_("field %(key)s: built-in fields cannot be removed", key=key))
         elif fields[key]["type"] != type_name:
-            errors.append(f"field {key!r}: a built-in field keeps its type {type_name!r}")
+            errors.append(_("field %(key)s: a built-in field keeps its type %(type)s",
+                            key=key, type=type_name))
     for field in doc["fields"]:
         errors += _field_errors(field, fields, lists, registry)
     return errors
@@ -182,62 +185,75 @@ def validate_document(
 
 def _field_errors(field: dict, fields: dict, lists: dict, registry) -> list[str]:
     key, errors = field["key"], []
-    where = f"field {key!r}"
+    where = _("field %(key)s", key=key)
     builtin = key in BUILTIN_TYPES
     field_type = registry.get(field["type"])
     if field_type is None:
-        return [f"{where}: unknown type {field['type']!r} (no installed plugin provides it)"]
+        return [_("%(where)s: unknown type %(type)s (no installed plugin provides it)",
+                  where=where, type=field["type"])]
     if not builtin:
         if not field_type.creatable:
-            errors.append(f"{where}: type {field['type']!r} is reserved for built-in fields")
+            errors.append(_("%(where)s: type %(type)s is reserved for built-in fields",
+                            where=where, type=field["type"]))
         if key in RESERVED_KEYS:
-            errors.append(f"{where}: {key!r} is a reserved name, choose another key")
+            errors.append(_("%(where)s: this is a reserved name, choose another key",
+                            where=where))
     uses_list = field_type.uses_list or (builtin and key == "priority")
     if uses_list and field["list"] not in lists:
-        errors.append(f"{where}: needs a list, and {field['list']!r} is not one")
+        errors.append(_("%(where)s: needs a list, and %(list)s is not one", where=where,
+                        list=field["list"]))
     if not uses_list and field["list"] is not None:
-        errors.append(f"{where}: a {field['type']} field has no list")
+        errors.append(_("%(where)s: a %(type)s field has no list", where=where,
+                        type=field["type"]))
     unknown_settings = set(field["settings"]) - field_type.settings_allowed
     if unknown_settings:
-        errors.append(f"{where}: settings {sorted(unknown_settings)} do not apply to "
-                      f"{field['type']} fields")
+        errors.append(_("%(where)s: settings %(names)s do not apply to %(type)s fields",
+                        where=where, names=", ".join(sorted(unknown_settings)),
+                        type=field["type"]))
     pattern = field["settings"].get("regex")
     if pattern:
         try:
             re.compile(pattern)
         except re.error as error:
-            errors.append(f"{where}: the regular expression is not valid ({error})")
+            errors.append(_("%(where)s: the regular expression is not valid (%(error)s)",
+                            where=where, error=error))
     visibility = field["customer"]["visibility"]
     if builtin and key in ALWAYS_VISIBLE and (visibility == "hidden" or field["archived"]):
-        errors.append(f"{where}: the title is always visible")
+        errors.append(_("%(where)s: the title is always visible", where=where))
     if builtin and key in CUSTOMER_NEVER_WRITES and visibility == "write":
-        errors.append(f"{where}: customers never write this field (use read or hidden)")
+        errors.append(_("%(where)s: customers never write this field (use read or hidden)",
+                        where=where))
     if builtin and key in NEVER_ARCHIVED and field["archived"]:
-        errors.append(f"{where}: this built-in field cannot be archived")
+        errors.append(_("%(where)s: this built-in field cannot be archived", where=where))
     condition = field["condition"]
     if condition:
         controller = fields.get(condition["field"])
         if controller is None or condition["field"] == key:
-            errors.append(f"{where}: the condition refers to {condition['field']!r}, "
-                          "which is not another field")
+            errors.append(_("%(where)s: the condition refers to %(other)s, which is not "
+                            "another field", where=where, other=condition["field"]))
         elif controller["archived"]:
-            errors.append(f"{where}: the condition refers to an archived field")
+            errors.append(_("%(where)s: the condition refers to an archived field",
+                            where=where))
         elif controller["list"] in lists:
             known = {item["key"] for item in lists[controller["list"]]["items"]}
             bad = [v for v in condition["values"] if v not in known]
             if bad:
-                errors.append(f"{where}: condition values {bad} are not items of "
-                              f"{controller['list']!r}")
+                errors.append(_("%(where)s: condition values %(values)s are not items of "
+                                "%(list)s", where=where, values=", ".join(map(str, bad)),
+                                list=controller["list"]))
     parent_key = field["cascade_from"]
     if parent_key:
         parent = fields.get(parent_key)
         if not uses_list or parent is None or parent["list"] not in lists:
-            errors.append(f"{where}: cascades from {parent_key!r}, which is not a list field")
+            errors.append(_("%(where)s: cascades from %(parent)s, which is not a list field",
+                            where=where, parent=parent_key))
         elif field["list"] in lists:
             parent_items = {item["key"] for item in lists[parent["list"]]["items"]}
             for item in lists[field["list"]]["items"]:
                 bad = [p for p in item["parents"] if p not in parent_items]
                 if bad:
-                    errors.append(f"{where}: item {item['key']!r} names parents {bad} that "
-                                  f"are not items of {parent['list']!r}")
+                    errors.append(_("%(where)s: item %(item)s names parents %(bad)s that "
+                                    "are not items of %(list)s", where=where,
+                                    item=item["key"], bad=", ".join(bad),
+                                    list=parent["list"]))
     return errors

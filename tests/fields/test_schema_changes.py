@@ -86,8 +86,8 @@ def test_invalid_documents_are_refused_with_reasons(app, load_schema):
     with app.app_context(), pytest.raises(SchemaRefused) as refused:
         apply_document(None, bad)
     problems = " | ".join(refused.value.problems)
-    assert "unknown type 'no_such_type'" in problems
-    assert "field 'root_cause' appears twice" in problems
+    assert "unknown type no_such_type" in problems
+    assert "field root_cause appears twice" in problems
     assert "needs a list" in problems and "built-in fields cannot be removed" in problems
     with app.app_context(), pytest.raises(SchemaRefused) as refused:
         apply_document(None, {"format": 2, "fields": []})
