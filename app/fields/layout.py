@@ -69,8 +69,8 @@ def entries(
         live = field.condition is not None and has_input and field.condition.field in inputs
         if not live and not permission(viewer, field, stage, values).visible:
             continue
-        if not has_input and not include_readonly:
-            continue
+        if not has_input and (not include_readonly or stage is Stage.CREATE):
+            continue  # a new ticket has no values to show yet
         condition = field.condition if live else None
         result.append(Entry(
             field=field,

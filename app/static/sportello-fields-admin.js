@@ -2,6 +2,24 @@
    the arrows beside each row do the same, one step at a time. */
 (function () {
   "use strict";
+  /* The field editor: show only the settings that apply to the chosen type. */
+  var typeSelect = document.querySelector(".field-form select[name=type]");
+  var builtinType = document.querySelector(".field-form input[type=hidden][name=type]");
+  function showSettings() {
+    var chosen = typeSelect ? typeSelect.value : (builtinType ? builtinType.value : "");
+    document.querySelectorAll("[data-for-types]").forEach(function (block) {
+      var types = block.getAttribute("data-for-types").split(" ");
+      block.hidden = types.indexOf(chosen) === -1;
+    });
+  }
+  if (typeSelect || builtinType) {
+    if (typeSelect) typeSelect.addEventListener("change", showSettings);
+    showSettings();
+  }
+})();
+
+(function () {
+  "use strict";
   var table = document.querySelector(".fields-table");
   if (!table) return;
   var body = table.querySelector("tbody");

@@ -38,7 +38,12 @@ from app.fields.gate import Viewer
 from app.fields.layout import cascade_parents, entries
 from app.fields.models import SchemaChange
 from app.fields.schema import Stage, current_schema
+from app.fields.types.registry import get_registry
 from app.tickets.display import Names, display_context
+
+SETTING_NAMES = ("min_length", "max_length", "min_value", "max_value", "decimal_places", "regex",
+                 "regex_message_en", "regex_message_it", "allowed_extensions", "max_size_mb",
+                 "max_files")
 
 bp = Blueprint("fields_admin", __name__, url_prefix="/admin", template_folder="../templates")
 
@@ -68,9 +73,18 @@ def index():
 
 
 def _field_page(form: FieldForm, document: dict, spec: dict | None, problems: list[str]):
-    return render_template("fields_admin/field.html", form=form, spec=spec,
-                           problems=problems, builtin=spec is not None
-                           and specs.is_builtin(spec["key"]), lists=document["lists"])
+    registry = get_registry()
+    setting_types = {
+        name: [t for t, field_type in registry.items() if name in field_type.settings_allowed]
+        for name in SETTING_NAMES
+    }
+    return render_template(
+        "fields_admin/field.html", form=form, spec=spec, problems=problems,
+        builtin=spec is not None and specs.is_builtin(spec["key"]), lists=document["lists"],
+        setting_types=setting_types,
+        list_types=[t for t, field_type in registry.items() if field_type.uses_list]
+        + (["dropdown"] if spec and spec["key"] == "priority" else []),
+    )
 
 
 @bp.route("/fields/new", methods=["GET", "POST"])
