@@ -256,8 +256,10 @@ class SchemaCache:
         from app.fields.models import SchemaState
         from app.fields.types.registry import get_registry
 
-        state = db.session.execute(
-            select(SchemaState.revision, SchemaState.version).where(SchemaState.id == 1)
+        table = SchemaState.__table__
+        # Plain SQL on the session's connection: every request asks this once.
+        state = db.session.connection().execute(
+            select(table.c.revision, table.c.version).where(table.c.id == 1)
         ).one()
         schema = self._schema
         if schema is not None and schema.revision == state.revision:

@@ -22,14 +22,16 @@ def next_number(session: Session, year: int) -> str:
     The UPDATE takes the counter row's lock until the transaction ends, so a
     concurrent creation waits and then draws the following number.
     """
+    counter = TicketCounter.__table__
     bump = (
-        update(TicketCounter)
-        .where(TicketCounter.year == year)
-        .values(last=TicketCounter.last + 1)
-        .returning(TicketCounter.last)
+        update(counter)
+        .where(counter.c.year == year)
+        .values(last=counter.c.last + 1)
+        .returning(counter.c.last)
     )
-    drawn = session.execute(bump).scalar()
+    connection = session.connection()  # plain SQL: this runs for every new ticket
+    drawn = connection.execute(bump).scalar()
     if drawn is None:
         _insert_year(session, year)
-        drawn = session.execute(bump).scalar_one()
+        drawn = connection.execute(bump).scalar_one()
     return f"{year}-{drawn:05d}"

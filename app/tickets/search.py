@@ -20,30 +20,33 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _upsert(session: Session, row_id: int, ticket_id: int, internal: bool, body: str) -> None:
+def _upsert(session: Session, row_id: int, ticket_id: int, internal: bool, body: str,
+            new: bool = False) -> None:
     params = {"id": row_id, "ticket_id": ticket_id, "internal": internal, "body": body}
+    connection = session.connection()
     if _dialect(session) == "postgresql":
-        session.execute(text(
+        connection.execute(text(
             "INSERT INTO ticket_fts (id, ticket_id, internal, document) "
             "VALUES (:id, :ticket_id, :internal, to_tsvector('simple', :body)) "
             "ON CONFLICT (id) DO UPDATE SET document = excluded.document, "
             "internal = excluded.internal"
         ), params)
     else:
-        session.execute(text("DELETE FROM ticket_fts WHERE rowid = :id"), params)
-        session.execute(text(
+        if not new:
+            connection.execute(text("DELETE FROM ticket_fts WHERE rowid = :id"), params)
+        connection.execute(text(
             "INSERT INTO ticket_fts (rowid, body, ticket_id, internal) "
             "VALUES (:id, :body, :ticket_id, :internal)"
         ), params)
 
 
-def index_ticket(session: Session, ticket) -> None:
+def index_ticket(session: Session, ticket, new: bool = False) -> None:
     _upsert(session, ticket.id, ticket.id, False, f"{ticket.number}\n{ticket.title}\n"
-            f"{ticket.description or ''}")
+            f"{ticket.description or ''}", new)
 
 
 def index_comment(session: Session, comment) -> None:
-    _upsert(session, -comment.id, comment.ticket_id, comment.internal, comment.body)
+    _upsert(session, -comment.id, comment.ticket_id, comment.internal, comment.body, new=True)
 
 
 def words(query: str) -> list[str]:

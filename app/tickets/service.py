@@ -29,7 +29,12 @@ from app.tickets.markdown import render
 from app.tickets.models import Comment, Ticket, TicketEvent
 from app.tickets.numbering import next_number
 from app.tickets.uploads import UploadRefused, discard, real_files, store_files
-from app.tickets.values import load_values, write_value
+from app.tickets.values import (
+    insert_custom_values,
+    load_values,
+    write_builtin_values,
+    write_value,
+)
 from app.timeutil import utcnow
 
 Files = Mapping[str, Sequence[Any]]
@@ -154,9 +159,7 @@ def create_ticket(
             raise ValidationFailed({"status": _("A new ticket cannot start closed.")})
         ticket = Ticket(created_by_id=actor.id)
         ticket.number = next_number(db.session, utcnow().year)
-        for key, value in values.items():
-            if key not in attachments:
-                write_value(schema, ticket, schema.by_key[key], value)
+        write_builtin_values(schema, ticket, values)
         db.session.add(ticket)
         db.session.flush()
         for key, rows in attachments.items():
@@ -164,12 +167,12 @@ def create_ticket(
                 row.ticket_id = ticket.id
             db.session.flush()
             values[key] = [row.id for row in rows]
-            write_value(schema, ticket, schema.by_key[key], values[key])
+        insert_custom_values(schema, ticket.id, values)
         initial = {key: value for key, value in values.items()
                    if not schema.by_key[key].type.is_empty(value)}
         db.session.add(TicketEvent(ticket_id=ticket.id, kind="created", actor_id=actor.id,
                                    new=initial))
-        search.index_ticket(db.session, ticket)
+        search.index_ticket(db.session, ticket, new=True)
         events.emit("ticket.created", ticket, actor.id, via=via)
     return ticket
 

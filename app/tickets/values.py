@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from app.extensions import db
 from app.fields.schema import FieldDef, Schema
@@ -112,6 +112,25 @@ def write_value(schema: Schema, ticket: Ticket, field: FieldDef, value: Any) -> 
         db.session.add(TicketValue(field_id=field.id, seq=seq, **owner, **row._asdict()))
 
 
-def write_values(schema: Schema, ticket: Ticket, values: Mapping[str, Any]) -> None:
+def write_builtin_values(schema: Schema, ticket: Ticket, values: Mapping[str, Any]) -> None:
+    """Set the built-in columns of a new ticket."""
     for key, value in values.items():
-        write_value(schema, ticket, schema.by_key[key], value)
+        field = schema.by_key[key]
+        if field.builtin:
+            column, to_column, _from = BUILTIN_COLUMNS[key]
+            setattr(ticket, column, to_column(schema, value))
+
+
+def insert_custom_values(schema: Schema, ticket_id: int, values: Mapping[str, Any]) -> None:
+    """Insert the custom values of a new ticket in one statement (no ORM objects:
+    creating tickets is the hot path)."""
+    rows = []
+    for key, value in values.items():
+        field = schema.by_key[key]
+        if field.builtin:
+            continue
+        for seq, row in enumerate(field.type.to_rows(field, value)):
+            rows.append({"ticket_id": ticket_id, "field_id": field.id, "seq": seq,
+                         **row._asdict()})
+    if rows:
+        db.session.connection().execute(insert(TicketValue.__table__), rows)
