@@ -62,8 +62,11 @@ def menu_items() -> list[ShownItem]:
 def sportello_register_blueprints(app: Flask):
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
+    from app.reports.intervention_views import bp as interventions_bp
+    from app.reports.portal_views import bp as portal_reports_bp
+    from app.reports.views import bp as reports_bp
 
-    return (main_bp, auth_bp)
+    return (main_bp, auth_bp, interventions_bp, reports_bp, portal_reports_bp)
 
 
 @hookimpl
@@ -87,6 +90,10 @@ def register_blueprints(app: Flask) -> None:
             except ValueError as error:  # e.g. a blueprint name already taken
                 raise PluginError(f"Plugin {plugin!r}: {error}") from error
     add_menu_item(app, MenuItem("main.index", _l("Home"), order=0))
+    from app.reports.menu import menu_items as reports_menu_items
+
+    for item in reports_menu_items():
+        add_menu_item(app, item)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
