@@ -154,3 +154,47 @@ def test_draft_outputs_say_draft(login, owner, ticket, log, billing, draft, comp
     assert "Draft: not issued yet" in html and SECRET not in html
     text = _pdf_text(browser.get(f"/reports/{report.id}/report.pdf").data)
     assert "draft" in text.lower() and "INTERNAL-ONLY" not in text
+
+
+def _png() -> bytes:
+    """A valid 2×2 red PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def branded(app):
+    """The owner's profile with details and a logo in the instance folder."""
+    import os
+
+    from app.accounts.profile import update_profile
+
+    folder = os.path.join(app.instance_path, "branding")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "test-logo.png")
+    with open(path, "wb") as handle:
+        handle.write(_png())
+    with app.test_request_context():
+        update_profile(name="Assistenza Bianchi S.r.l.", address="Via Verdi 2, Milano",
+                       vat_number="IT99999999999", logo_path="test-logo.png")
+    yield
+    os.remove(path)
+
+
+def test_pdf_carries_the_owners_logo_and_details(login, owner, issued, branded):
+    browser = login(owner)
+    data = browser.get(f"/reports/{issued.id}/report.pdf").data
+    reader = PdfReader(io.BytesIO(data))
+    text = _pdf_text(data)
+    assert "Assistenza Bianchi S.r.l." in text and "IT99999999999" in text
+    assert len(reader.pages[0].images) == 1
+    html = browser.get(f"/reports/{issued.id}").get_data(as_text=True)
+    assert 'src="/logo"' in html and "Assistenza Bianchi S.r.l." in html
