@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -75,7 +77,24 @@ def dispatch(loop: bool, interval: float) -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Add ``flask sportello``: the core's commands and those of the enabled plugins.
+
+    Each app gets its own copy of the group, so a plugin's commands exist only
+    where the plugin is enabled.
+    """
     from app.fields.cli import fields_cli
+    from app.plugins.discovery import PluginError
+    from app.plugins.manager import get_plugin_manager
 
     sportello.add_command(fields_cli)
-    app.cli.add_command(sportello)
+    group = copy.copy(sportello)
+    group.commands = dict(sportello.commands)
+    for plugin, commands in get_plugin_manager(app).collect("sportello_cli_commands"):
+        for command in commands:
+            if command.name in group.commands:
+                raise PluginError(
+                    f"Plugin {plugin!r}: the command 'flask sportello {command.name}' exists "
+                    "already; give yours another name."
+                )
+            group.commands[command.name] = command
+    app.cli.add_command(group)
