@@ -167,7 +167,7 @@ def test_core_registers_first_so_plugins_run_before_it(make_app, plugin_folder):
         def sportello_menu_items(user):
             return [MenuItem("main.index", "Plugin")]
     """)
-    app = make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)])
+    app = make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)], SPORTELLO_PLUGINS=["menu"])
     with app.test_request_context():
         results = get_plugin_manager(app).hook.sportello_menu_items(user=None)
     assert [item.label for item in results[0]] == ["Plugin"]
@@ -306,7 +306,8 @@ def test_each_ticket_topic_calls_its_hook(make_app, plugin_folder):
         for hook in TICKET_HOOKS.values()
     )
     plugin_folder.add("listener", f"from app.plugins import hookimpl\nSEEN = []\n{hooks}")
-    manager = get_plugin_manager(make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)]))
+    manager = get_plugin_manager(make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)],
+                                          SPORTELLO_PLUGINS=["listener"]))
     for topic in TICKET_HOOKS:
         event = TicketEvent(topic, 7, "2026-00007", None, datetime(2026, 1, 5, 9, 30))
         manager.dispatch_ticket_event(event)
