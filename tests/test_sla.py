@@ -289,7 +289,7 @@ def test_breached_tickets_are_highlighted(app, office, make_ticket, make_user, b
     browser.login("agent@example.com", PASSWORD)
     assert '<a href="/desk/sla/">SLA</a>' in browser.get("/").get_data(as_text=True)
     page = browser.get("/desk/sla/").get_data(as_text=True)
-    assert '<tr class="sla-breached">' in page and "Server room flooded" in page
+    assert '<tr class="row-danger">' in page and "Server room flooded" in page
     # Babel writes a narrow no-break space before AM and PM
     assert '<span class="badge badge-danger" title="It was due 3/2/26, 11:00\u202fAM.">' \
            "Reply overdue</span>" in page
