@@ -167,11 +167,16 @@ def notify_breach(ticket_id: int, kind: str, due_at: datetime | None) -> None:
                 number, kind.replace("_", " "), due_at or "while paused")
 
 
-def _locked(ticket_id: int) -> SlaState | None:
-    statement = select(SlaState).where(SlaState.ticket_id == ticket_id)
+def _for_update(statement, *, skip_locked: bool = False):
+    """Lock the rows read on PostgreSQL (SQLite writers are serialised already), so that
+    an event and the check never write over each other's change."""
     if db.session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update()
-    return db.session.scalar(statement)
+        return statement.with_for_update(skip_locked=skip_locked)
+    return statement
+
+
+def _locked(ticket_id: int) -> SlaState | None:
+    return db.session.scalar(_for_update(select(SlaState).where(SlaState.ticket_id == ticket_id)))
 
 
 def _category(status_key: str | None) -> str:
@@ -247,9 +252,9 @@ def refresh_due_times(now: datetime | None = None) -> int:
         for priority in priorities:
             same = (SlaState.priority.is_(None) if priority is None
                     else SlaState.priority == priority)
-            stale = session.scalars(select(SlaState).where(
+            stale = session.scalars(_for_update(select(SlaState).where(
                 same, SlaState.resolved_at.is_(None), SlaState.basis != policy.basis(priority),
-            ))
+            ), skip_locked=True))  # a locked row is being updated: the next pass gets it
             for row in stale:
                 _save(row, _tracker(row), policy, now)
                 changed += 1
@@ -268,9 +273,7 @@ def check_breaches(now: datetime | None = None) -> list[SlaBreach]:
                  SlaState.first_response_due_at < now),
             and_(SlaState.resolution_breached.is_(False), SlaState.resolution_due_at < now),
         ))
-        if session.get_bind().dialect.name == "postgresql":
-            statement = statement.with_for_update(skip_locked=True)
-        for row in session.scalars(statement).all():
+        for row in session.scalars(_for_update(statement, skip_locked=True)).all():
             tracker = _tracker(row).breaches(policy.hours, policy.targets(row.priority), now)
             recorded += _save(row, tracker, policy, now)
     return recorded
