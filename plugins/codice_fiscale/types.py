@@ -48,7 +48,7 @@ class _CodeType(TextType):
     """What both codes share: a short text, normalised, checked, compared exactly."""
 
     storage_pattern: str
-    normalise: Callable[[str], str]
+    canonical: Callable[[str], str]
     problem: Callable[[str], Problem | None]
     settings_allowed = frozenset()
     operators = ("eq", "ne", "empty", "not_empty")
@@ -68,15 +68,19 @@ class _CodeType(TextType):
         problem = self.problem(value)
         return None if problem in (None, Problem.FORMAT) else _problem_message(problem)
 
+    def normalise(self, field, value: Any) -> str:
+        """The code as stored: upper case, without separators (and the VAT prefix)."""
+        return self.canonical(str(value))
+
     def form_to_json(self, field, data) -> Any:
-        return self.normalise(data or "") or None
+        return self.normalise(field, data or "") or None
 
     def to_scalar(self, field, value) -> Any:
         """Stored, and compared in filters, as normalised (a filter may be typed loosely)."""
-        return self.normalise(str(value))
+        return self.normalise(field, value)
 
     def from_text(self, field, text: str) -> Any:
-        code = self.normalise(text)
+        code = self.normalise(field, text)
         if code and self.problem(code) is not None:
             raise ConversionError(text)
         return code or None
@@ -88,7 +92,7 @@ class FiscalCodeType(_CodeType):
     name = "codice_fiscale"
     label = _l("Italian fiscal code")
     storage_pattern = FISCAL_CODE_PATTERN
-    normalise = staticmethod(normalise_fiscal_code)
+    canonical = staticmethod(normalise_fiscal_code)
     problem = staticmethod(fiscal_code_problem)
 
     def pattern_message(self, field) -> str:
@@ -102,7 +106,7 @@ class VatNumberType(_CodeType):
     name = "partita_iva"
     label = _l("Italian VAT number (partita IVA)")
     storage_pattern = VAT_NUMBER_PATTERN
-    normalise = staticmethod(normalise_vat_number)
+    canonical = staticmethod(normalise_vat_number)
     problem = staticmethod(vat_number_problem)
     limit = 11
 
