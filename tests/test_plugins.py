@@ -349,6 +349,24 @@ def test_plugins_add_commands_under_flask_sportello(make_app, plugin_folder):
     assert without.invoke(args=["sportello", "check"]).exit_code in (0, 1)  # the core's stay
 
 
+def test_core_commands_added_after_an_app_was_made_are_found(make_app):
+    import click
+
+    from app.cli import sportello
+
+    app = make_app()
+
+    @sportello.command("late")
+    def late():  # a core module imported after the app was made adds a command
+        click.echo("late but here")
+
+    try:
+        result = app.test_cli_runner().invoke(args=["sportello", "late"])
+    finally:
+        del sportello.commands["late"]
+    assert result.output == "late but here\n"
+
+
 def test_a_command_name_taken_stops_start_up(make_app, plugin_folder):
     plugin_folder.add("clash", """
         import click
