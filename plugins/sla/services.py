@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
@@ -298,12 +298,9 @@ def parse_hours(text: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
-    try:
-        if not _NUMBER.fullmatch(text):
-            raise InvalidOperation
-        hours = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(_("Write a number of hours, e.g. 4 or 1.5.")) from None
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(_("Write a number of hours, e.g. 4 or 1.5."))
+    hours = Decimal(text.replace(",", "."))
     if hours > MAX_HOURS:
         raise ValueError(_("At most %(n)s hours.", n=MAX_HOURS))
     minutes = int((hours * 60).to_integral_value())
