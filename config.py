@@ -77,6 +77,14 @@ class Config:
     SPORTELLO_PLUGIN_FOLDERS: tuple[str, ...] = ()
     #: Start with every plugin disabled (the core only), e.g. to get past a broken one.
     SPORTELLO_SAFE_MODE = False
+    #: Webhooks plugin: seconds to wait for an endpoint before counting a failed attempt.
+    SPORTELLO_WEBHOOKS_TIMEOUT = 10
+    #: Attempts before a delivery is marked failed (the owner can retry it from the log).
+    SPORTELLO_WEBHOOKS_MAX_ATTEMPTS = 10
+    #: Wait before the first retry, in seconds; it doubles at each attempt, up to six hours.
+    SPORTELLO_WEBHOOKS_RETRY_SECONDS = 60
+    #: Days the delivery log keeps deliveries that succeeded.
+    SPORTELLO_WEBHOOKS_KEEP_DAYS = 30
 
     #: The public address of the portal (e.g. "https://support.example.com/support"), used
     #: for every link in e-mails. Empty: links use the address of the request that caused

@@ -74,8 +74,39 @@ def dispatch(loop: bool, interval: float) -> None:
         time.sleep(interval)
 
 
+class _SportelloGroup(AppGroup):
+    """``flask sportello`` of one app: the core's commands, looked up when used (a core
+    module may add its own after this app was made), then the app's plugins' commands."""
+
+    def __init__(self, core: click.Group, plugin_commands: dict[str, click.Command]) -> None:
+        super().__init__(core.name, help=core.help)
+        self.core, self.plugin_commands = core, plugin_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.core.list_commands(ctx), *self.plugin_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self.core.get_command(ctx, name) or self.plugin_commands.get(name)
+
+
 def init_app(app: Flask) -> None:
+    """Add ``flask sportello``: the core's commands and those of the enabled plugins.
+
+    Each app gets its own group, so a plugin's commands exist only where the
+    plugin is enabled.
+    """
     from app.fields.cli import fields_cli
+    from app.plugins.discovery import PluginError
+    from app.plugins.manager import get_plugin_manager
 
     sportello.add_command(fields_cli)
-    app.cli.add_command(sportello)
+    commands: dict[str, click.Command] = {}
+    for plugin, provided in get_plugin_manager(app).collect("sportello_cli_commands"):
+        for command in provided:
+            if command.name in sportello.commands or command.name in commands:
+                raise PluginError(
+                    f"Plugin {plugin!r}: the command 'flask sportello {command.name}' exists "
+                    "already; give yours another name."
+                )
+            commands[command.name] = command
+    app.cli.add_command(_SportelloGroup(sportello, commands))

@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 
 import plugins as bundled_package
+from app.extensions import db
 from app.plugins import discovery
 from app.plugins.discovery import PluginError, discover
 from app.plugins.events import TICKET_HOOKS, TicketEvent
@@ -26,8 +27,14 @@ def recorder(name: str, options: str = "") -> str:
     return RECORDER.format(name=name, options=options)
 
 
+#: The plugins shipped in plugins/, enabled in every app of the suite (SPORTELLO_PLUGINS="*").
+BUNDLED = {path.parent.name for path in discovery.BUNDLED_FOLDER.glob("*/__init__.py")}
+
+
 def registered(app) -> set[str]:
-    return {name for name, _ in get_plugin_manager(app).list_name_plugin()} - set(CORE_PLUGINS)
+    """The plugins registered besides the core and the bundled ones."""
+    names = {name for name, _ in get_plugin_manager(app).list_name_plugin()}
+    return names - set(CORE_PLUGINS) - BUNDLED
 
 
 def render_order(app) -> list[str]:
@@ -77,7 +84,7 @@ def test_plugins_setting_from_the_environment(make_app, plugin_folder, monkeypat
 
 def test_unknown_plugin_name_stops_start_up(make_app, plugin_folder):
     plugin_folder.add("alpha", recorder("alpha"))
-    with pytest.raises(PluginError, match="SPORTELLO_PLUGINS enables 'alpah'.*found: alpha"):
+    with pytest.raises(PluginError, match="SPORTELLO_PLUGINS enables 'alpah'.*found: .*alpha"):
         make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)], SPORTELLO_PLUGINS=["alpah"])
 
 
@@ -160,7 +167,7 @@ def test_core_registers_first_so_plugins_run_before_it(make_app, plugin_folder):
         def sportello_menu_items(user):
             return [MenuItem("main.index", "Plugin")]
     """)
-    app = make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)])
+    app = make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)], SPORTELLO_PLUGINS=["menu"])
     with app.test_request_context():
         results = get_plugin_manager(app).hook.sportello_menu_items(user=None)
     assert [item.label for item in results[0]] == ["Plugin"]
@@ -255,7 +262,8 @@ def test_safe_mode_disables_every_plugin_but_keeps_the_core(make_app, plugin_fol
 
 def test_check_reports_plugins_and_their_migrations(make_app):
     normal = make_app().test_cli_runner().invoke(args=["sportello", "check"]).output
-    assert "OK   plugins: enabled: sportello_hello" in normal
+    enabled = next(line for line in normal.splitlines() if "plugins" in line)
+    assert enabled.startswith("OK   plugins: enabled: ") and "sportello_hello" in enabled
     migrations = next(line for line in normal.splitlines() if "migrations" in line)
     assert migrations.startswith("OK   migrations: at the latest revision (")
     assert "p_hello_1" in migrations
@@ -298,7 +306,8 @@ def test_each_ticket_topic_calls_its_hook(make_app, plugin_folder):
         for hook in TICKET_HOOKS.values()
     )
     plugin_folder.add("listener", f"from app.plugins import hookimpl\nSEEN = []\n{hooks}")
-    manager = get_plugin_manager(make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)]))
+    manager = get_plugin_manager(make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)],
+                                          SPORTELLO_PLUGINS=["listener"]))
     for topic in TICKET_HOOKS:
         event = TicketEvent(topic, 7, "2026-00007", None, datetime(2026, 1, 5, 9, 30))
         manager.dispatch_ticket_event(event)
@@ -317,3 +326,109 @@ def test_ticket_event_survives_the_outbox_as_json():
         payload={"via": "api"},
     )
     assert TicketEvent.from_dict(json.loads(json.dumps(event.to_dict()))) == event
+
+
+def test_plugins_add_commands_under_flask_sportello(make_app, plugin_folder):
+    plugin_folder.add("greeter", """
+        import click
+        from app.plugins import hookimpl
+
+        @click.command("greet")
+        def greet():
+            click.echo("hello from a plugin")
+
+        @hookimpl
+        def sportello_cli_commands():
+            return [greet]
+    """)
+    app = make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)])
+    result = app.test_cli_runner().invoke(args=["sportello", "greet"])
+    assert result.exit_code == 0 and result.output == "hello from a plugin\n"
+    without = make_app(SPORTELLO_SAFE_MODE=True).test_cli_runner()
+    assert without.invoke(args=["sportello", "greet"]).exit_code == 2  # no such command
+    assert without.invoke(args=["sportello", "check"]).exit_code in (0, 1)  # the core's stay
+
+
+def test_core_commands_added_after_an_app_was_made_are_found(make_app):
+    import click
+
+    from app.cli import sportello
+
+    app = make_app()
+
+    @sportello.command("late")
+    def late():  # a core module imported after the app was made adds a command
+        click.echo("late but here")
+
+    try:
+        result = app.test_cli_runner().invoke(args=["sportello", "late"])
+    finally:
+        del sportello.commands["late"]
+    assert result.output == "late but here\n"
+
+
+def test_a_command_name_taken_stops_start_up(make_app, plugin_folder):
+    plugin_folder.add("clash", """
+        import click
+        from app.plugins import hookimpl
+
+        @hookimpl
+        def sportello_cli_commands():
+            return [click.Command("check")]
+    """)
+    with pytest.raises(PluginError, match="Plugin 'clash': the command 'flask sportello check'"):
+        make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)])
+
+
+def test_badges_of_every_plugin_are_gathered_per_ticket(make_app, plugin_folder):
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+
+    from app.plugins.badges import Badge, ticket_badges
+
+    for name, level in (("first", "info"), ("second", "danger")):
+        plugin_folder.add(name, f"""
+            from app.plugins import hookimpl
+            from app.plugins.badges import Badge
+
+            @hookimpl
+            def sportello_ticket_badges(user, tickets):
+                if user.is_staff:
+                    return {{t.id: [Badge("{name} " + str(t.id), level="{level}")]
+                             for t in tickets}} | {{999: [Badge("not shown")]}}
+        """)
+    app = make_app(SPORTELLO_PLUGIN_FOLDERS=[str(plugin_folder.path)],
+                   SPORTELLO_PLUGINS=["first", "second"])
+    tickets = [SimpleNamespace(id=1), SimpleNamespace(id=2)]
+    staff, customer = SimpleNamespace(is_staff=True), SimpleNamespace(is_staff=False)
+    with app.test_request_context():
+        found = ticket_badges(staff, tickets)
+        assert ticket_badges(customer, tickets) == {1: [], 2: []}
+        assert ticket_badges(staff, []) == {}
+        html = render_template_string(
+            '{% from "_badges.html" import ticket_badges %}{{ ticket_badges(badges) }}',
+            badges=found[2],
+        )
+    assert found == {1: [Badge("second 1", "danger"), Badge("first 1")],
+                     2: [Badge("second 2", "danger"), Badge("first 2")]}
+    assert html == ('<span class="badge badge-danger">second 2</span> '
+                    '<span class="badge badge-info">first 2</span>')
+    with pytest.raises(ValueError, match="Badge level 'red'"):
+        Badge("x", level="red")
+
+
+def test_created_events_carry_the_initial_values(app, make_ticket):
+    from sqlalchemy import select
+
+    from app.tickets.dispatch import as_ticket_event
+    from app.tickets.models import OutboxEvent
+
+    ticket = make_ticket(title="Printer on fire", priority="high")
+    with app.app_context():
+        row = db.session.scalar(select(OutboxEvent).where(
+            OutboxEvent.ticket_id == ticket.id, OutboxEvent.topic == "ticket.created"))
+        event = as_ticket_event(row)
+    assert event.changes["title"] == (None, "Printer on fire")
+    assert event.changes["priority"] == (None, "high")
+    assert event.changes["status"] == (None, "new")

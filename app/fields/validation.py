@@ -87,6 +87,9 @@ def _message(field: FieldDef, error: ValidationError) -> str:
         )
         if own:
             return own
+        typed = field.type.pattern_message(field)
+        if typed:
+            return typed
         if field.type_name == "phone":
             return _("Not a valid phone number.")
         return _("The value is not in the expected format.")

@@ -19,7 +19,7 @@ the caller receives the list of their non-``None`` results.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -27,8 +27,10 @@ import pluggy
 from app.plugins import PROJECT
 
 if TYPE_CHECKING:
+    import click
     from flask import Blueprint, Flask
 
+    from app.plugins.badges import Badge
     from app.plugins.events import SchemaChange, TicketEvent
     from app.web import MenuItem
 
@@ -81,6 +83,27 @@ def sportello_register_blueprints(app: Flask) -> Iterable[Blueprint]:
         @hookimpl
         def sportello_register_blueprints(app):
             return [bp]
+    """
+
+
+@hookspec
+def sportello_cli_commands() -> Iterable[click.Command]:
+    """Return ``click`` commands (or groups) to add under ``flask sportello``.
+
+    A command runs in an application context, like the core's. A name the
+    core or another plugin already uses stops start-up. Use it for work that
+    runs outside requests (a sender, a periodic check), with a ``--loop``
+    option for a long-running worker.
+
+    Example::
+
+        @click.command("greet")
+        def greet_command():
+            click.echo(f"{services.greet_pending()} tickets greeted.")
+
+        @hookimpl
+        def sportello_cli_commands():
+            return [greet_command]   # flask sportello greet
     """
 
 
@@ -271,4 +294,31 @@ def sportello_menu_items(user: Any) -> Iterable[MenuItem]:
             if user.is_staff:
                 return [MenuItem("hello.index", _l("Hello"), order=90)]
             return []
+    """
+
+
+@hookspec
+def sportello_ticket_badges(
+    user: Any, tickets: Sequence[Any]
+) -> Mapping[int, Iterable[Badge]] | None:
+    """Return short notes to show beside tickets: ``{ticket.id: [Badge, ...]}``.
+
+    Ticket lists (the staff queue, the customer's list) and ticket pages call
+    it once per page with every ``Ticket`` they show, through
+    ``app.plugins.badges.ticket_badges(user, tickets)``, and print the badges
+    with the ``ticket_badges`` macro of ``_badges.html``. Load what you need
+    for all the tickets in one query; never one per ticket. ``user`` is the
+    reader: return nothing that reader may not see (e.g. staff-only notes
+    for a customer). A badge's ``level`` (``info``, ``ok``, ``warning``,
+    ``danger``) sets its colour.
+
+    Example::
+
+        @hookimpl
+        def sportello_ticket_badges(user, tickets):
+            if not user.is_staff:
+                return None
+            vip = vip_companies()
+            return {t.id: [Badge(_("VIP"), level="warning")]
+                    for t in tickets if t.company_id in vip}
     """

@@ -173,7 +173,8 @@ def create_ticket(
         db.session.add(TicketEvent(ticket_id=ticket.id, kind="created", actor_id=actor.id,
                                    new=initial))
         search.index_ticket(db.session, ticket, new=True)
-        events.emit("ticket.created", ticket, actor.id, via=via)
+        events.emit("ticket.created", ticket, actor.id, via=via,
+                    changes={key: [None, value] for key, value in initial.items()})
     return ticket
 
 

@@ -129,6 +129,11 @@ class FieldType(ABC):
     def json_schema(self, field: FieldDef) -> dict:
         """The JSON Schema of one value of ``field`` (constraints from its settings)."""
 
+    def pattern_message(self, field: FieldDef) -> str | None:
+        """The message for a value that does not match the ``pattern`` of
+        :meth:`json_schema` (None: a generic one)."""
+        return None
+
     def check(self, field: FieldDef, value: Any, context: CheckContext) -> str | None:
         """Checks the JSON Schema cannot express; an error message, or None."""
         return None
