@@ -7,35 +7,12 @@ once issued, the report keeps its number even when cancelled.
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.reports.models import ReportCounter
-
-
-def _insert_year(session: Session, year: int) -> None:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(ReportCounter).values(year=year, last=0).on_conflict_do_nothing()
-    )
+from app.sequences import draw_next
 
 
 def next_number(session: Session, year: int) -> str:
-    """Draw the next report number of ``year``.
-
-    The UPDATE takes the counter row's lock until the transaction ends, so a
-    concurrent issue waits and then draws the following number (on SQLite
-    the write transaction itself is exclusive).
-    """
-    bump = (
-        update(ReportCounter)
-        .where(ReportCounter.year == year)
-        .values(last=ReportCounter.last + 1)
-        .returning(ReportCounter.last)
-    )
-    drawn = session.execute(bump).scalar()
-    if drawn is None:
-        _insert_year(session, year)
-        drawn = session.execute(bump).scalar_one()
-    return f"{year}/{drawn:04d}"
+    """Draw the next report number of ``year``."""
+    return f"{year}/{draw_next(session, ReportCounter, year):04d}"
