@@ -39,6 +39,13 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def select_timezone() -> str:
+    """Times are stored in UTC and shown in the owner's time zone."""
+    from app.accounts.profile import owner_zone
+
+    return owner_zone().key
+
+
 def init_app(app: Flask) -> None:
     """Merge the catalogs of the package, then those of the enabled plugins."""
     from app.plugins.manager import get_plugin_manager
@@ -46,4 +53,4 @@ def init_app(app: Flask) -> None:
     folders = translation_directories()
     folders += [f for f in get_plugin_manager(app).translation_directories() if f not in folders]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(folders)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

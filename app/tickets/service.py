@@ -82,12 +82,17 @@ def _check(
 
 
 def _validate(schema: Schema, before: dict, values: dict, changed: dict, lookups) -> None:
+    """Validate ``changed`` and put the canonical form of each value in place."""
     errors = validate_values(
         schema, changed,
         lambda key: CheckContext(values=values, lookups=lookups, previous=before.get(key)),
     )
     if errors:
         raise ValidationFailed(errors)
+    for key, value in changed.items():
+        field = schema.by_key[key]
+        canonical = field.type.normalise(field, value)
+        changed[key] = values[key] = canonical
 
 
 def _store_field_files(
@@ -197,6 +202,8 @@ def update_ticket(
         after = {**before, **changed}
         lookups = DatabaseLookups(after.get("company"))
         _validate(schema, before, after, changed, lookups)
+        for key in [k for k, value in changed.items() if value == before.get(k)]:
+            del changed[key]  # the same value written another way (e.g. items reordered)
         attachments = _store_field_files(schema, viewer, files, stored_keys)
         for key, rows in attachments.items():
             for row in rows:

@@ -17,10 +17,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
+from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 
 if TYPE_CHECKING:
     from app.fields.schema import FieldDef
+
+
+#: The empty first option of a dropdown.
+NO_CHOICE = SelectChoice("", "—")
 
 
 class Storage(enum.StrEnum):
@@ -130,6 +135,10 @@ class FieldType(ABC):
 
     def is_empty(self, value: Any) -> bool:
         return value is None or value == "" or value == []
+
+    def normalise(self, field: FieldDef, value: Any) -> Any:
+        """The canonical form of a valid value, as it is stored and compared."""
+        return value
 
     # -- storage --------------------------------------------------------------
     def to_scalar(self, field: FieldDef, value: Any) -> Any:

@@ -7,11 +7,13 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Optional
 
 from app.fields.formfields import CheckboxListField
 from app.fields.types.base import (
+    NO_CHOICE,
     CheckContext,
     ChoiceContext,
     ConversionError,
@@ -32,7 +34,10 @@ def _item_choices(field, current: Any = None) -> list | None:
     by_key = field.list.by_key
     if not any(key in by_key and not by_key[key].active for key in kept):
         return None
-    return [(item.key, item.label) for item in field.list.items if item.active or item.key in kept]
+    return [
+        SelectChoice(item.key, item.label) for item in field.list.items
+        if item.active or item.key in kept
+    ]
 
 
 def _match_item(field, text: str) -> str:
@@ -71,14 +76,14 @@ class DropdownType(FieldType):
 
     def form_field(self, field, **kwargs) -> UnboundField:
         # Labels stay Localised objects: they print in the language of each request.
-        choices = [("", "—")] + [(i.key, i.label) for i in field.list.active_items]
+        choices = [NO_CHOICE] + [SelectChoice(i.key, i.label) for i in field.list.active_items]
         data_attrs = {"data-cascade-from": field.cascade_from} if field.cascade_from else {}
         return SelectField(choices=choices, validate_choice=False, validators=[Optional()],
                            render_kw=data_attrs, **kwargs)
 
     def dynamic_choices(self, field, context: ChoiceContext) -> list | None:
         choices = _item_choices(field, context.current)
-        return None if choices is None else [("", "—"), *choices]
+        return None if choices is None else [NO_CHOICE, *choices]
 
     def json_schema(self, field) -> dict:
         return {"type": "string", "enum": [item.key for item in field.list.items]}
@@ -106,7 +111,7 @@ class MultiSelectType(FieldType):
     operators = ("any", "all", "empty", "not_empty")
 
     def form_field(self, field, **kwargs) -> UnboundField:
-        choices = [(i.key, i.label) for i in field.list.active_items]
+        choices = [SelectChoice(i.key, i.label) for i in field.list.active_items]
         return CheckboxListField(choices=choices, validate_choice=False, **kwargs)
 
     def dynamic_choices(self, field, context: ChoiceContext) -> list | None:
@@ -114,6 +119,9 @@ class MultiSelectType(FieldType):
 
     def form_to_json(self, field, data) -> Any:
         return self.ordered(field, data or [])
+
+    def normalise(self, field, value) -> Any:
+        return self.ordered(field, value or [])
 
     def ordered(self, field, keys: list[str]) -> list[str]:
         """Keys in the list's order, without repeats."""

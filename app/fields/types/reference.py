@@ -9,12 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import MultipleFileField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Optional
 
 from app.accounts.models import Company, Role, User
 from app.extensions import db
 from app.fields.types.base import (
+    NO_CHOICE,
     CheckContext,
     ChoiceContext,
     ConversionError,
@@ -57,13 +59,15 @@ class PersonType(FieldType):
 
     def dynamic_choices(self, field, context: ChoiceContext) -> list | None:
         if context.company_id is None:
-            return [("", "—")]
+            return [NO_CHOICE]
         persons = db.session.execute(
             select(User.id, User.name, User.surname)
             .where(User.company_id == context.company_id, User.active.is_(True))
             .order_by(User.surname, User.name)
         )
-        return [("", "—")] + [(p.id, f"{p.name} {p.surname}".strip()) for p in persons]
+        return [NO_CHOICE] + [
+            SelectChoice(p.id, f"{p.name} {p.surname}".strip()) for p in persons
+        ]
 
     def json_schema(self, field) -> dict:
         return {"type": "integer", "minimum": 1}
@@ -97,7 +101,7 @@ class CompanyType(PersonType):
             .where(Company.ticketing_enabled.is_(True))
             .order_by(Company.name)
         )
-        return [("", "—")] + [(c.id, c.name) for c in companies]
+        return [NO_CHOICE] + [SelectChoice(c.id, c.name) for c in companies]
 
     def check(self, field, value, context: CheckContext) -> str | None:
         if value not in context.lookups.company_ids:
@@ -122,7 +126,9 @@ class AgentType(PersonType):
             .where(User.role.in_([Role.OWNER.value, Role.AGENT.value]), User.active.is_(True))
             .order_by(User.surname, User.name)
         )
-        return [("", "—")] + [(a.id, f"{a.name} {a.surname}".strip()) for a in staff]
+        return [NO_CHOICE] + [
+            SelectChoice(a.id, f"{a.name} {a.surname}".strip()) for a in staff
+        ]
 
     def check(self, field, value, context: CheckContext) -> str | None:
         if value not in context.lookups.agent_ids:
@@ -145,7 +151,7 @@ class StatusType(DropdownType):
     operators = ("in", "not_in")
 
     def form_field(self, field, **kwargs) -> UnboundField:
-        choices = [(item.key, item.label) for item in field.list.active_items]
+        choices = [SelectChoice(item.key, item.label) for item in field.list.active_items]
         return SelectField(choices=choices, validate_choice=False, **kwargs)
 
     def check(self, field, value, context: CheckContext) -> str | None:

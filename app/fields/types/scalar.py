@@ -85,6 +85,9 @@ class TextType(FieldType):
         text = (data or "").strip()
         return text or None
 
+    def normalise(self, field, value) -> Any:
+        return value.strip() or None if isinstance(value, str) else value
+
     def from_text(self, field, text: str) -> Any:
         text = text.strip()
         if len(text) > self.max_length(field):
