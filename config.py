@@ -61,6 +61,8 @@ class Config:
     #: A customer's reply re-opens a closed ticket within this many days; later the
     #: customer is invited to open a new ticket linked to the old one.
     SPORTELLO_REOPEN_DAYS = 14
+    #: Days a signed ticket link in an e-mail keeps working (the owner can revoke it sooner).
+    SPORTELLO_TICKET_LINK_DAYS = 30
     #: Failed logins for one account before it is locked for a while.
     SPORTELLO_LOGIN_MAX_FAILURES = 5
     #: Failed logins from one address (any account) before the address is locked.

@@ -2,4 +2,5 @@
 
 from app.accounts import models as accounts_models  # noqa: F401
 from app.fields import models as fields_models  # noqa: F401
+from app.portal import models as portal_models  # noqa: F401
 from app.tickets import models as tickets_models  # noqa: F401

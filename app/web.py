@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, url_for
+from flask import Blueprint, Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,12 +58,18 @@ def menu_items() -> list[ShownItem]:
     ]
 
 
+#: No pages, only the shared ticket fields component (``fields/_ticket_fields.html``)
+#: on the template path of every blueprint that renders ticket forms.
+FIELDS_TEMPLATES = Blueprint("fields_templates", "app.fields", template_folder="templates")
+
+
 @hookimpl(tryfirst=True)  # the core's names are taken first: a clash blames the plugin
 def sportello_register_blueprints(app: Flask):
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
+    from app.portal.views import bp as portal_bp
 
-    return (main_bp, auth_bp)
+    return (main_bp, auth_bp, portal_bp, FIELDS_TEMPLATES)
 
 
 @hookimpl
@@ -87,6 +93,10 @@ def register_blueprints(app: Flask) -> None:
             except ValueError as error:  # e.g. a blueprint name already taken
                 raise PluginError(f"Plugin {plugin!r}: {error}") from error
     add_menu_item(app, MenuItem("main.index", _l("Home"), order=0))
+    from app.portal.views import MENU as portal_menu
+
+    for item in portal_menu:
+        add_menu_item(app, item)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -110,7 +120,9 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def home_url(user) -> str:
-    """Where a user lands after logging in."""
+    """Where a user lands after logging in: customers in the portal's ticket list."""
+    if getattr(user, "is_customer", False):
+        return url_for("portal.tickets")
     return url_for("main.index")
 
 
