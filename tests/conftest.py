@@ -28,4 +28,5 @@ pytest_plugins = [
     "tests.fixtures.web",
     "tests.fixtures.factories",
     "tests.fixtures.plugins",
+    "tests.fixtures.live",
 ]

@@ -29,3 +29,12 @@ def iso_time(moment: datetime | None) -> str:
 def safe_colour(colour: str | None) -> str:
     """The colour if it is a plain hex colour (it goes into a style attribute), else ""."""
     return colour if colour and _COLOUR.match(colour) else ""
+
+
+def file_size(size: int) -> str:
+    """A file's size for people: bytes, KB or MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"

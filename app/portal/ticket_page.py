@@ -70,10 +70,28 @@ def _details(viewer: Viewer, schema: Schema, ticket: Ticket, values: dict,
     return details
 
 
-def cascades_for(schema: Schema, form: TicketForm) -> str:
-    """Cascade data only for dropdowns of this form (nothing about other fields)."""
+def cascades_for(schema: Schema, form: TicketForm, values: dict | None = None) -> str:
+    """Cascade data for the dropdowns of this form only (nothing about other fields).
+
+    When the parent is not an input of the form (it may no longer be changed),
+    the browser cannot read it: the items offered under the ticket's stored
+    parent are sent as unrestricted and the others keep their parents, so that
+    the browser offers exactly the items the write path accepts.
+    """
     every = json.loads(cascade_parents(schema))
-    return json.dumps({key: spec for key, spec in every.items() if key in form._fields})
+    result = {}
+    for key, spec in every.items():
+        if key not in form._fields:
+            continue
+        if spec["parent"] not in form._fields:
+            parent = (values or {}).get(spec["parent"])
+            by_key = schema.by_key[key].list.by_key
+            spec = {"parent": spec["parent"], "items": {
+                item: [] if by_key[item].offered_under(parent) else parents
+                for item, parents in spec["items"].items()
+            }}
+        result[key] = spec
+    return json.dumps(result)
 
 
 def edit_form_for(schema: Schema, viewer: Viewer, ticket: Ticket, values: dict,
@@ -123,6 +141,6 @@ def build_page(
                                         include_readonly=False)
             if page.edit_entries:  # every input may be out of its condition here
                 page.edit_form = form
-                page.edit_cascades = cascades_for(schema, form)
+                page.edit_cascades = cascades_for(schema, form, values)
     return page
 

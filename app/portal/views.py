@@ -65,6 +65,7 @@ def _helpers():
         "local_time": formatting.local_time,
         "iso_time": formatting.iso_time,
         "safe_colour": formatting.safe_colour,
+        "file_size": formatting.file_size,
         "upload_help": upload_help,
         "upload_accept": upload_accept,
     }

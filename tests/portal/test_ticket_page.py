@@ -7,7 +7,10 @@ raw page for their values, not for what a browser would display.
 from __future__ import annotations
 
 import io
+import json
+import re
 from datetime import timedelta
+from html import unescape as html_unescape
 
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -122,6 +125,10 @@ def test_the_fields_the_customer_may_still_edit(app, people, as_user, open_ticke
         assert f'name="{key}"' in edit, key
     for key in ("title", "request_type", "description", "status", "priority"):
         assert f'name="{key}"' not in edit, key
+    # The family is fixed now: the browser offers the modules of the stored one only.
+    cascades = json.loads(html_unescape(re.search(r'data-cascades="([^"]*)"', edit).group(1)))
+    assert cascades["module"]["items"]["payroll"] == []
+    assert cascades["module"]["items"]["vpn"] == ["network"]
     response = browser.submit(f"{url}/edit", {
         "module": "payroll", "product_version": "4.1", "notify_person": str(people.carla.id),
     }, form_url=url)
