@@ -147,14 +147,19 @@ def new_ticket():
     schema = current_schema()
     viewer = Viewer.of(user)
     values = create_defaults(schema)
-    if request.method == "GET":
-        keys = {f.key for f in build_ticket_form(schema, viewer, Stage.CREATE).schema_fields}
-        values |= _follow_up_values(user, keys)
-    form = build_ticket_form(schema, viewer, Stage.CREATE, values=values,
-                             company_id=user.company_id)
+
+    def ticket_form(shown: bool):
+        # Choices read from data (the company's persons) matter only on a form shown;
+        # a post that succeeds spares the query.
+        return build_ticket_form(schema, viewer, Stage.CREATE, values=values,
+                                 company_id=user.company_id if shown else None)
+
     files_form = FilesForm()
-    message, status = None, 200
-    if request.method == "POST":
+    message, status, refused = None, 200, {}
+    if request.method == "GET":
+        values |= _follow_up_values(user, {f.key for f in ticket_form(False).schema_fields})
+    else:
+        form = ticket_form(False)
         if form.validate_on_submit():
             try:
                 ticket = create_ticket(
@@ -162,15 +167,18 @@ def new_ticket():
                     attachments=request.files.getlist("attachments"), via="portal",
                 )
             except TicketError as error:
-                fields = dict(error.fields)
-                if "attachments" in fields:
-                    files_form.attachments.errors = [fields.pop("attachments")]
-                form.apply_errors(fields)
+                refused = dict(error.fields)
+                if "attachments" in refused:
+                    files_form.attachments.errors = [refused.pop("attachments")]
                 message, status = error.message, error.status_code
             else:
                 return redirect(url_for(".created", number=ticket.number), 303)
         else:
             message, status = _("Nothing was saved: please correct the fields marked."), 422
+    form = ticket_form(True)
+    if request.method == "POST":
+        form.validate()  # the messages of the form's own checks, on the form shown
+        form.apply_errors(refused)
     context = display_context(Names(schema))
     return render_template(
         "portal/new.html", form=form, files_form=files_form, message=message,

@@ -32,10 +32,13 @@ SECRET_CODE = "SECRET-CODE-7731"
 
 
 def helpdesk_document() -> dict:
-    """The IT help-desk example plus two hidden fields: a text marked "shown in customer
-    list" (the gate must still hide it) and an attachment field."""
+    """The IT help-desk example plus a whole number the customer writes, and two hidden
+    fields: a text marked "shown in customer list" (the gate must still hide it) and an
+    attachment field."""
     document = json.loads((EXAMPLES / "it-helpdesk.json").read_text(encoding="utf-8"))
     document["fields"] += [
+        {"key": "seats", "type": "integer", "label": {"en": "Seats"},
+         "customer": {"visibility": "write", "edit": ["create"]}},
         {"key": "internal_code", "type": "text", "label": {"en": "Internal code"},
          "customer": {"visibility": "hidden", "edit": []}, "show_in_customer_list": True},
         {"key": "internal_files", "type": "attachment", "label": {"en": "Internal files"},

@@ -99,6 +99,16 @@ def test_errors_come_back_next_to_the_fields_and_nothing_is_stored(app, people, 
     assert count(app, Ticket) == tickets and stored_files(app) == files
 
 
+def test_a_value_the_form_cannot_read_is_refused_next_to_its_field(app, people, as_user):
+    browser = as_user(people.alice)
+    response = browser.submit(NEW, form_data(seats="many", notify_person=str(people.carla.id)))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert '<p class="error" id="seats-error">Not a valid integer value.</p>' in html
+    assert '<option selected value="%d">Carla Conti</option>' % people.carla.id in html
+    assert count(app, Ticket) == 0
+
+
 def test_a_refused_attachment_stores_nothing(app, people, as_user):
     browser = as_user(people.alice)
     tickets, files = count(app, Ticket), stored_files(app)
