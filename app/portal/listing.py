@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.fields.gate import Viewer, permission, stage_for
 from app.fields.schema import FieldDef, Schema, Stage, StatusDef
 from app.tickets.display import Names, display_context
@@ -107,3 +109,14 @@ def list_rows(schema: Schema, viewer: Viewer, view: ListView, page: Page) -> lis
             updated_at=ticket.updated_at, cells=cells,
         ))
     return rows
+
+
+def status_options(schema: Schema, counts: Mapping[str, int]) -> list[tuple[str, str, int]]:
+    """(value, label, tickets) for the status filter: the groups, then each status in use."""
+    open_keys = [s.key for s in schema.statuses if not s.is_closed]
+    closed_keys = [s.key for s in schema.statuses if s.is_closed]
+    return [
+        (OPEN, _("All open"), sum(counts.get(k, 0) for k in open_keys)),
+        (CLOSED, _("All closed"), sum(counts.get(k, 0) for k in closed_keys)),
+    ] + [(s.key, str(s.name), counts.get(s.key, 0)) for s in schema.statuses
+         if s.active or counts.get(s.key)]

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import db
-from app.fields.forms import build_ticket_form, create_defaults
+from app.fields.forms import build_ticket_form, create_defaults, ticket_form_class
 from app.fields.gate import Viewer
 from app.fields.layout import entries
 from app.fields.schema import Stage, current_schema
@@ -29,7 +29,7 @@ from app.portal import formatting, links
 from app.portal.access import customer_required, may_open_tickets, owner_required
 from app.portal.attachments import attachment_response, may_download
 from app.portal.forms import FilesForm, ReplyForm, RevokeLinksForm, upload_accept, upload_help
-from app.portal.listing import CLOSED, OPEN, list_query, list_rows, list_view
+from app.portal.listing import list_query, list_rows, list_view, status_options
 from app.portal.ticket_page import build_page, cascades_for, edit_form_for
 from app.tickets.display import Names, display_context
 from app.tickets.errors import TicketError
@@ -96,27 +96,20 @@ def tickets():
     error = None
     try:
         page = find_tickets(user, list_query(schema, view, cursor))
-    except QueryError as refused:
-        error = refused.message if hasattr(refused, "message") else str(refused)
+    except QueryError as refused:  # a page link from before a change: the first page
+        error = refused.message
         page = find_tickets(user, list_query(schema, view, None))
         cursor = None
-    counts = count_by_status(user, list_query(schema, view, None)) if view.filter_by_status else {}
-    status_options = []
+    options = []
     if view.filter_by_status:
-        open_keys = [s.key for s in schema.statuses if not s.is_closed]
-        closed_keys = [s.key for s in schema.statuses if s.is_closed]
-        status_options = [
-            (OPEN, _("All open"), sum(counts.get(k, 0) for k in open_keys)),
-            (CLOSED, _("All closed"), sum(counts.get(k, 0) for k in closed_keys)),
-        ] + [(s.key, str(s.name), counts.get(s.key, 0)) for s in schema.statuses
-             if s.active or counts.get(s.key)]
+        options = status_options(schema, count_by_status(user, list_query(schema, view, None)))
     next_url = None
     if page.next_cursor:
         next_url = url_for(".tickets", status=view.status or None, q=view.text or None,
                            after=page.next_cursor)
     return render_template(
         "portal/list.html", view=view, rows=list_rows(schema, viewer, view, page),
-        status_options=status_options, next_url=next_url, paged=bool(cursor), error=error,
+        status_options=options, next_url=next_url, paged=bool(cursor), error=error,
         may_open=may_open_tickets(user),
     ), (400 if error else 200)
 
@@ -157,7 +150,8 @@ def new_ticket():
     files_form = FilesForm()
     message, status, refused = None, 200, {}
     if request.method == "GET":
-        values |= _follow_up_values(user, {f.key for f in ticket_form(False).schema_fields})
+        writable = ticket_form_class(schema, viewer, Stage.CREATE).schema_fields
+        values |= _follow_up_values(user, {f.key for f in writable})
     else:
         form = ticket_form(False)
         if form.validate_on_submit():

@@ -105,7 +105,7 @@ def test_a_value_the_form_cannot_read_is_refused_next_to_its_field(app, people, 
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert '<p class="error" id="seats-error">Not a valid integer value.</p>' in html
-    assert '<option selected value="%d">Carla Conti</option>' % people.carla.id in html
+    assert f'<option selected value="{people.carla.id}">Carla Conti</option>' in html
     assert count(app, Ticket) == 0
 
 

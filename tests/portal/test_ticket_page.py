@@ -62,6 +62,8 @@ def test_the_timeline_in_order_without_internal_notes_or_hidden_fields(
     priority = html.index("<del>Medium</del> → <ins>Urgent</ins>")
     assert opened < started < reply < waiting < priority
     assert "driver.txt" in html and "screen.png" in html
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "two forms on one page must not repeat an id"
     assert "Giulia Agent" in html and "Support team" in html
     # The current status, with its colour.
     assert 'Status: \n<span class="status-badge" style="--status-colour: #7a4fbf">' \
