@@ -11,7 +11,7 @@ export FLASK_APP = app
 CATALOGS = app/translations $(wildcard app/*/translations) $(wildcard plugins/*/translations) \
            $(wildcard docs/examples/*/translations)
 
-.PHONY: run install install-dev catalogs migrate demo test lint bench extract-messages clean
+.PHONY: run install install-dev catalogs migrate demo test lint bench extract-messages clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,17 @@ run: install migrate demo
 	SPORTELLO_MAIL_SEND_INTERVAL=2 SPORTELLO_BASE_URL=http://$(HOST):$(PORT) \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install-dev
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: install-dev chromium
 	$(BIN)/pytest
 
 lint: install-dev

@@ -63,6 +63,8 @@ class Config:
     SPORTELLO_REOPEN_DAYS = 14
     #: ISO 4217 code of the currency of rates and intervention reports.
     SPORTELLO_CURRENCY = "EUR"
+    #: Days a signed ticket link in an e-mail keeps working (the owner can revoke it sooner).
+    SPORTELLO_TICKET_LINK_DAYS = 30
     #: Failed logins for one account before it is locked for a while.
     SPORTELLO_LOGIN_MAX_FAILURES = 5
     #: Failed logins from one address (any account) before the address is locked.

@@ -71,13 +71,14 @@ def sportello_register_blueprints(app: Flask):
     from app.onboarding.company_views import bp as companies_bp
     from app.onboarding.invite_views import bp as invites_bp
     from app.onboarding.registration_views import bp as registration_bp
+    from app.portal.views import bp as portal_bp
     from app.reports.intervention_views import bp as interventions_bp
     from app.reports.portal_views import bp as portal_reports_bp
     from app.reports.views import bp as reports_bp
 
     return (
         main_bp, auth_bp, password_bp, notify_bp, companies_bp, invites_bp, registration_bp,
-        fields_admin_bp, interventions_bp, reports_bp, portal_reports_bp,
+        fields_admin_bp, interventions_bp, reports_bp, portal_reports_bp, portal_bp,
     )
 
 
@@ -115,9 +116,10 @@ def register_blueprints(app: Flask) -> None:
     add_menu_item(
         app, MenuItem("notify.problems", _l("Mail problems"), lambda user: user.is_owner, order=90)
     )
+    from app.portal.views import MENU as portal_menu
     from app.reports.menu import menu_items as reports_menu_items
 
-    for item in reports_menu_items():
+    for item in (*reports_menu_items(), *portal_menu):
         add_menu_item(app, item)
 
     login_manager.login_view = "auth.login"
@@ -158,7 +160,9 @@ def local_time(value: datetime | None) -> str:
 
 
 def home_url(user) -> str:
-    """Where a user lands after logging in."""
+    """Where a user lands after logging in: customers in the portal's ticket list."""
+    if getattr(user, "is_customer", False):
+        return url_for("portal.tickets")
     return url_for("main.index")
 
 

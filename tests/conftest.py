@@ -29,4 +29,5 @@ pytest_plugins = [
     "tests.fixtures.factories",
     "tests.fixtures.plugins",
     "tests.fixtures.mail",
+    "tests.fixtures.live",
 ]

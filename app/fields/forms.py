@@ -32,6 +32,10 @@ class TicketForm(FlaskForm):
 
     schema_fields: ClassVar[tuple[FieldDef, ...]] = ()
 
+    @classmethod
+    def _unbound_fields_keys(cls) -> list[str]:
+        return [field.key for field in cls.schema_fields]
+
     def json_values(self) -> dict[str, Any]:
         """The submitted values in their JSON form (files excluded)."""
         return {

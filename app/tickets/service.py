@@ -122,12 +122,19 @@ def _file_placeholders(files: Files) -> dict[str, list]:
 
 
 def create_ticket(
-    actor: Any, data: Mapping[str, Any], files: Files | None = None, *, via: str = "web"
+    actor: Any,
+    data: Mapping[str, Any],
+    files: Files | None = None,
+    *,
+    attachments: Sequence[Any] = (),
+    via: str = "web",
 ) -> Ticket:
     """Open a ticket as ``actor`` with ``data`` (JSON values by field key).
 
     A customer's ticket belongs to their company and names them as requester;
-    staff opening a ticket on a customer's behalf give both.
+    staff opening a ticket on a customer's behalf give both. ``files`` go into
+    attachment fields (by key); ``attachments`` are files of the ticket itself,
+    in no field (stored with ``ticket_id`` only, checked against the general limits).
     """
     files = files or {}
     schema = current_schema()
@@ -150,8 +157,13 @@ def create_ticket(
         values = {**defaults, **automatic, **checked}
         lookups = DatabaseLookups(values.get("company"))
         _validate(schema, {}, values, {**checked, **defaults}, lookups)
-        attachments = _store_field_files(schema, viewer, files, stored_keys)
-        values.update({key: [0] * len(rows) for key, rows in attachments.items()})
+        attachments_of = _store_field_files(schema, viewer, files, stored_keys)
+        values.update({key: [0] * len(rows) for key, rows in attachments_of.items()})
+        try:
+            general = store_files(attachments, field=None, uploaded_by_id=actor.id,
+                                  stored_keys=stored_keys)
+        except UploadRefused as refused:
+            raise ValidationFailed({"attachments": str(refused)}) from None
         missing = required_missing(viewer, schema, Stage.CREATE, values, None)
         if missing:
             raise ValidationFailed({key: _("This field is required.") for key in missing})
@@ -162,7 +174,9 @@ def create_ticket(
         write_builtin_values(schema, ticket, values)
         db.session.add(ticket)
         db.session.flush()
-        for key, rows in attachments.items():
+        for row in general:
+            row.ticket_id = ticket.id
+        for key, rows in attachments_of.items():
             for row in rows:
                 row.ticket_id = ticket.id
             db.session.flush()

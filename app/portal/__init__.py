@@ -1,0 +1,1 @@
+"""The customer portal: ticket list, new ticket, ticket page, attachments and signed links."""
