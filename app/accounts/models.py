@@ -69,7 +69,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    company: Mapped[Company | None] = relationship(back_populates="persons")
+    # Joined: every request checks the company (ticketing on?) right after loading the user.
+    company: Mapped[Company | None] = relationship(back_populates="persons", lazy="joined")
 
     @staticmethod
     def normalise_email(email: str) -> str:
