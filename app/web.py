@@ -26,6 +26,14 @@ def _everyone(user) -> bool:
     return True
 
 
+def _is_staff(user) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+def _is_owner(user) -> bool:
+    return bool(getattr(user, "is_owner", False))
+
+
 @dataclass(frozen=True)
 class MenuItem:
     """An entry of the header menu, shown to users for whom ``visible`` is true."""
@@ -61,9 +69,11 @@ def menu_items() -> list[ShownItem]:
 @hookimpl(tryfirst=True)  # the core's names are taken first: a clash blames the plugin
 def sportello_register_blueprints(app: Flask):
     from app.auth.views import bp as auth_bp
+    from app.desk.views import admin_bp as desk_admin_bp
+    from app.desk.views import bp as desk_bp
     from app.main.views import bp as main_bp
 
-    return (main_bp, auth_bp)
+    return (main_bp, auth_bp, desk_bp, desk_admin_bp)
 
 
 @hookimpl
@@ -87,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
             except ValueError as error:  # e.g. a blueprint name already taken
                 raise PluginError(f"Plugin {plugin!r}: {error}") from error
     add_menu_item(app, MenuItem("main.index", _l("Home"), order=0))
+    add_menu_item(app, MenuItem("desk.queue", _l("Queue"), _is_staff, order=10))
+    add_menu_item(app, MenuItem("desk_admin.profile", _l("Settings"), _is_owner, order=90))
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -110,7 +122,9 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def home_url(user) -> str:
-    """Where a user lands after logging in."""
+    """Where a user lands after logging in: staff in the queue."""
+    if getattr(user, "is_staff", False):
+        return url_for("desk.queue")
     return url_for("main.index")
 
 
