@@ -4,9 +4,11 @@ operators of its type, usable without JavaScript."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from html import escape
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts.models import Company, Role, User
@@ -41,6 +43,17 @@ _WIDGETS = {
 MAIN_KEYS = ("status", "priority", "assignee", "company")
 
 
+def options_html(options: list[tuple[str, str]], selected: list[str]) -> Markup:
+    """``<option>`` elements, built here: a select of hundreds of companies is the
+    costliest part of the page when a template loop builds it."""
+    chosen = set(selected)
+    return Markup("".join(  # noqa: S704  (every value and label is escaped)
+        f'<option value="{escape(value)}"{" selected" if value in chosen else ""}>'
+        f"{escape(str(label))}</option>"
+        for value, label in options
+    ))
+
+
 @dataclass
 class FilterRow:
     field: FieldDef
@@ -64,12 +77,16 @@ class FilterRow:
     def value(self) -> str:
         return self.values[0] if self.values else ""
 
+    @property
+    def options_html(self) -> Markup:
+        return options_html(self.options, self.values)
 
-def _operators(field_def: FieldDef, widget: str) -> list[tuple[str, str]]:
+
+def _operators(field_def: FieldDef, widget: str, labels: dict[str, str]) -> list[tuple[str, str]]:
     ops = field_def.type.operators
     if widget == "presence":
         ops = tuple(op for op in ops if op in VALUELESS_OPS)
-    return [(op, str(OPERATOR_LABELS.get(op, op))) for op in ops]
+    return [(op, labels.get(op, op)) for op in ops]
 
 
 def _options(field_def: FieldDef, widget: str, language: str) -> list[tuple[str, str]]:
@@ -100,12 +117,13 @@ def filter_rows(schema: Schema, state: QueueState, language: str) -> list[Filter
                   if not f.archived and f.filterable and f.key not in ("title", "description")]
     candidates.sort(key=lambda f: (MAIN_KEYS.index(f.key) if f.key in MAIN_KEYS
                                    else len(MAIN_KEYS)))
+    labels = {op: str(label) for op, label in OPERATOR_LABELS.items()}  # translated once
     rows = []
     for field_def in candidates:
         widget = _WIDGETS.get(field_def.type_name, "presence")
         if field_def.key == "priority" or field_def.list is not None:
             widget = "choices"
-        row = FilterRow(field_def, widget, _operators(field_def, widget),
+        row = FilterRow(field_def, widget, _operators(field_def, widget, labels),
                         op="" if widget == "presence" else default_op(field_def),
                         options=_options(field_def, widget, language))
         mine = chosen.get(field_def.key, [])
@@ -121,13 +139,16 @@ def filter_rows(schema: Schema, state: QueueState, language: str) -> list[Filter
     return rows
 
 
+def texts() -> dict[str, str]:
+    """Texts every filter row repeats, translated once per page (the labels with a
+    ``%(field)s`` are formatted by the template)."""
+    return {"any": _("Any"), "anyone": _("Anyone"), "yes": _("Yes"), "no": _("No"),
+            "condition": _("Condition on %(field)s"), "value": _("Value of %(field)s")}
+
+
 def is_main(row: FilterRow) -> bool:
     return row.field.key in MAIN_KEYS
 
 
 def active_count(rows: list[FilterRow]) -> int:
     return sum(1 for row in rows if row.active and not is_main(row))
-
-
-def describe(value: Any) -> str:
-    return ", ".join(value) if isinstance(value, list) else str(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import event
 
 from app.accounts.models import Role
@@ -175,3 +176,15 @@ def test_statements_of_a_queue_page_do_not_grow_with_its_rows(app, client, login
     many = statements_for("/desk/?area=billing&status=new")
     assert len(_numbers(client.get("/desk/?area=billing&status=new").get_data(as_text=True))) == 25
     assert many == few
+
+
+def test_postgresql_knows_which_values_each_field_holds(app_ctx):
+    """Without these statistics the planner misjudges a dropdown filter at a million
+    tickets and the queue page takes fifty times longer (see migration 0301)."""
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("extended statistics are a PostgreSQL feature")
+    names = set(db.session.scalars(text("SELECT stxname FROM pg_statistic_ext")))
+    assert {"st_ticket_value_field_id_text", "st_ticket_value_field_id_number",
+            "st_ticket_value_field_id_moment"} <= names

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import Company, User
 from app.desk.forms import CompanyChoiceForm
 from app.desk.views import bp
+from app.desk.widgets import fast_selects
 from app.extensions import db
 from app.fields.forms import build_ticket_form, create_defaults
 from app.fields.gate import Viewer
@@ -74,7 +75,8 @@ def new_ticket():
     schema = current_schema()
     viewer = Viewer.of(current_user)
     values = {**create_defaults(schema), "company": company.id}
-    form = build_ticket_form(schema, viewer, Stage.CREATE, values=values, company_id=company.id)
+    form = fast_selects(build_ticket_form(schema, viewer, Stage.CREATE, values=values,
+                                          company_id=company.id))
     if request.method == "POST" and form.validate_on_submit():
         data = form.submitted_values(schema)
         data["company"] = company.id

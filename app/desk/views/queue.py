@@ -71,7 +71,7 @@ def queue():
         counts=counts, next_cursor=next_cursor, error=error, filter_rows=filter_rows,
         main_rows=[row for row in filter_rows if filter_form.is_main(row)],
         more_rows=[row for row in filter_rows if not filter_form.is_main(row)],
-        more_active=filter_form.active_count(filter_rows),
+        more_active=filter_form.active_count(filter_rows), texts=filter_form.texts(),
         views=list_views(current_user.id), column_choices=column_choices(schema),
         sort_keys=sortable_keys(schema), page_sizes=PAGE_SIZES, separators=SEPARATORS,
         default_separator=";" if language == "it" else ",",

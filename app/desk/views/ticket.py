@@ -16,6 +16,7 @@ from app.desk.editing import as_changed
 from app.desk.forms import NOTE_LIMIT, AssignForm, MergeForm, ReplyForm, StatusForm
 from app.desk.merge import merge_tickets, merged_into
 from app.desk.views import bp
+from app.desk.widgets import fast_selects
 from app.extensions import db
 from app.fields.forms import build_ticket_form
 from app.fields.gate import Viewer, stage_for
@@ -60,8 +61,10 @@ def _load(number: str) -> Page:
 
 def _fields_form(page: Page, *, submitted: bool = False):
     kwargs = {} if submitted else {"formdata": None}
-    return build_ticket_form(page.schema, Viewer.of(current_user), page.stage,
-                             values=page.values, company_id=page.values.get("company"), **kwargs)
+    return fast_selects(build_ticket_form(
+        page.schema, Viewer.of(current_user), page.stage, values=page.values,
+        company_id=page.values.get("company"), **kwargs,
+    ))
 
 
 def _agent_choices() -> list[SelectChoice]:
