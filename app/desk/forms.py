@@ -39,23 +39,31 @@ def _note(label=None):
                                         "see the note too."))
 
 
-class ReplyForm(FlaskForm):
+class _OnTicketPage(FlaskForm):
+    """A form among several on the ticket page, named with a prefix. CSRFProtect checks
+    the page's ``csrf_token`` on every POST; a prefixed form would look for its own."""
+
+    class Meta:
+        csrf = False
+
+
+class ReplyForm(_OnTicketPage):
     body = TextAreaField(_l("Message"), validators=[Length(max=50_000)],
                          description=_l("Markdown: **bold**, *italic*, lists, links."))
     attachments = MultipleFileField(_l("Attach files"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(_OnTicketPage):
     assignee = SelectField(_l("Assign to"), coerce=int_or_none, validate_choice=False)
     note = _note()
 
 
-class StatusForm(FlaskForm):
+class StatusForm(_OnTicketPage):
     status = SelectField(_l("New status"), validators=[DataRequired()], validate_choice=False)
     note = _note()
 
 
-class MergeForm(FlaskForm):
+class MergeForm(_OnTicketPage):
     target = StringField(_l("Number of the ticket to keep"),
                          validators=[DataRequired(), Length(max=20)],
                          description=_l("This ticket is closed and its requester is told "
