@@ -44,7 +44,8 @@ class Condition:
 
 def rule_fields(schema: Schema) -> list[FieldDef]:
     """Fields a rule may test, in the table's order."""
-    return [f for f in schema.active_fields if f.type_name in RULE_TYPES]
+    return [f for f in schema.active_fields
+            if f.type_name in RULE_TYPES and f.key not in ("title", "description")]
 
 
 def _same(field: FieldDef, wanted: Any, value: Any) -> bool:

@@ -79,6 +79,7 @@ def _wait_until_up(port: int, server: subprocess.Popen) -> None:
 
 def run_load(info: dict, instance: str, workers: int = 2, clients: int = 4,
              seconds: float = 20.0) -> dict:
+    """Serve the benchmark database with gunicorn and count queue pages per second."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))  # an ephemeral port, handed to gunicorn
@@ -87,6 +88,8 @@ def run_load(info: dict, instance: str, workers: int = 2, clients: int = 4,
     env = {**os.environ, "SPORTELLO_CONFIG": "production", "SECRET_KEY": "bench-" + "x" * 40,
            "DATABASE_URL": info["database_url"], "SPORTELLO_INSTANCE_PATH": instance}
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    if not os.path.exists(gunicorn):
+        raise SystemExit("gunicorn is not installed here: .venv/bin/pip install gunicorn")
     server = subprocess.Popen(
         [gunicorn, "--workers", str(workers), "--bind", f"fd://{listener.fileno()}",
          "--log-level", "warning", "wsgi:app"],

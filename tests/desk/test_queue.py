@@ -188,3 +188,29 @@ def test_postgresql_knows_which_values_each_field_holds(app_ctx):
     names = set(db.session.scalars(text("SELECT stxname FROM pg_statistic_ext")))
     assert {"st_ticket_value_field_id_text", "st_ticket_value_field_id_number",
             "st_ticket_value_field_id_moment"} <= names
+
+
+def test_slow_counts_are_reused_for_a_while_after_a_change(app, agent, make_ticket):
+    from datetime import timedelta
+
+    from app.desk.counts import status_counts
+    from app.desk.models import StatusCountCache
+    from app.tickets.queries import TicketQuery
+
+    make_ticket()
+    with app.app_context():
+        user = db.session.get(type(agent), agent.id)
+        assert status_counts(user, TicketQuery())["new"] == 1
+        row = db.session.scalars(db.select(StatusCountCache)).one()
+        row.counts = {**row.counts, "new": 1000}  # what an earlier, slow count said
+        row.stamp, row.cost_ms = "an older state of the tickets", 500
+        db.session.commit()
+        assert status_counts(user, TicketQuery())["new"] == 1000  # slow: reused
+        row = db.session.scalars(db.select(StatusCountCache)).one()
+        row.computed_at -= timedelta(seconds=app.config["SPORTELLO_DESK_COUNTS_MAX_AGE"] + 1)
+        db.session.commit()
+        assert status_counts(user, TicketQuery())["new"] == 1  # too old: counted again
+        row = db.session.scalars(db.select(StatusCountCache)).one()
+        row.counts, row.stamp, row.cost_ms = {"new": 1000}, "older", 3
+        db.session.commit()
+        assert status_counts(user, TicketQuery())["new"] == 1  # cheap: always counted afresh

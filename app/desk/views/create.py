@@ -25,6 +25,9 @@ from app.tickets.display import Names, display_context
 from app.tickets.errors import TicketError
 from app.tickets.service import create_ticket
 
+#: On the phone, the company and the caller come before the request.
+FIRST = {"company": 0, "requester": 1}
+
 
 def _companies() -> list[tuple[int, str, int]]:
     """(id, name, number of active persons) of the companies that take tickets."""
@@ -55,6 +58,7 @@ def _render(company, form, code: int = 200):
         if entry.field.key == "company":  # chosen in the first step
             entry = replace(entry, input=None, text=company.name)
         shown.append(entry)
+    shown.sort(key=lambda e: FIRST.get(e.field.key, len(FIRST)))  # who called, first
     has_persons = any(person.active for person in company.persons)
     html = render_template("desk/new_ticket.html", company=company, form=form, entries=shown,
                            cascades=cascade_parents(schema), has_persons=has_persons)
