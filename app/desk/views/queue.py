@@ -107,11 +107,10 @@ def export():
 @bp.route("/views", methods=["POST"])
 def save_saved_view():
     schema = current_schema()
-    query = request.form.get("query", "")
-    state = read_state(schema, _args_of(query))
+    state = replace(read_state(schema, _args_of(request.form.get("query", ""))), cursor=None)
+    query = state.query_string()
     try:
-        save_view(current_user.id, request.form.get("name", ""),
-                  replace(state, cursor=None).query_string())
+        save_view(current_user.id, request.form.get("name", ""), query)
     except ViewError as problem:
         flash(problem.message, "error")
     else:
