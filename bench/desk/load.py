@@ -65,6 +65,17 @@ def _client(port: int, cookie: str, urls: list[str], until: float, offset: int, 
     results.put((done, errors, latencies))
 
 
+def _workers_cpu_seconds(master: int) -> float:
+    """CPU time (user and system) the gunicorn workers of ``master`` have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def _wait_until_up(port: int, server: subprocess.Popen) -> None:
     for _attempt in range(300):
         if server.poll() is not None:
@@ -106,11 +117,13 @@ def run_load(info: dict, instance: str, workers: int = 2, clients: int = 4,
         processes = [multiprocessing.Process(target=_client,
                                              args=(port, cookie, urls, until, n * 3, results))
                      for n in range(clients)]
+        cpu_before = _workers_cpu_seconds(server.pid)
         started = time.perf_counter()
         for process in processes:
             process.start()
         collected = [results.get() for _process in processes]
         elapsed = time.perf_counter() - started
+        cpu = _workers_cpu_seconds(server.pid) - cpu_before
         for process in processes:
             process.join()
     finally:
@@ -119,6 +132,12 @@ def run_load(info: dict, instance: str, workers: int = 2, clients: int = 4,
         listener.close()
     done = sum(c[0] for c in collected)
     latencies = [ms for c in collected for ms in c[2]]
+    cpu_per_page = cpu / max(done, 1)
     return {"workers": workers, "clients": clients, "seconds": round(elapsed, 1),
             "pages": done, "errors": sum(c[1] for c in collected),
-            "pages_per_s": round(done / elapsed, 1), **summary(latencies)}
+            "pages_per_s": round(done / elapsed, 1), **summary(latencies),
+            # what the workers themselves spent: the ceiling with one idle core per worker
+            "worker_cpu_ms_per_page": round(cpu_per_page * 1000, 1),
+            "pages_per_s_if_cores_were_idle": round(workers / cpu_per_page, 1)
+            if cpu_per_page else None,
+            "load_average": os.getloadavg()[0]}
