@@ -67,7 +67,7 @@ class QueueState:
     columns: tuple[str, ...] = ()
     cursor: str | None = None
 
-    def pairs(self, *, cursor: bool = True, **controls: str) -> list[tuple[str, str]]:
+    def pairs(self, *, cursor: bool = True) -> list[tuple[str, str]]:
         """The canonical query as (name, value) pairs."""
         result = list(self.filters)
         if self.text:
@@ -80,11 +80,14 @@ class QueueState:
             result.append(("_cols", ",".join(self.columns)))
         if cursor and self.cursor:
             result.append(("_after", self.cursor))
-        result.extend((name, value) for name, value in controls.items() if value)
         return result
 
-    def query_string(self, *, cursor: bool = True, **controls: str) -> str:
-        return encode(self.pairs(cursor=cursor, **controls))
+    def query_string(self, *, cursor: bool = True) -> str:
+        return encode(self.pairs(cursor=cursor))
+
+    def at(self, cursor: str | None) -> QueueState:
+        """The same view from the page after ``cursor`` (None: the first page)."""
+        return replace(self, cursor=cursor)
 
     def with_filter(self, key: str, value: str | None) -> QueueState:
         """The same view with the filters on ``key`` replaced by ``key=value`` (or
