@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 
+from app.desk.templating import local_time
 from app.fields.gate import Viewer, permission, stage_for
 from app.fields.schema import FieldDef, Schema, Stage
 from app.fields.types.base import DisplayContext
@@ -44,13 +45,6 @@ class Row:
 
 
 @lru_cache(maxsize=8192)
-def local_datetime(value: str, language: str, zone: Any) -> str:
-    """An instant ("2026-05-01T08:00:00Z") in the owner's zone, short, in ``language``."""
-    moment = parse_instant(value).replace(tzinfo=UTC).astimezone(zone)
-    return format_datetime(moment, "short", tzinfo=zone, locale=language)
-
-
-@lru_cache(maxsize=8192)
 def short_date(value: str, language: str) -> str:
     return format_date(date.fromisoformat(value), "short", locale=language)
 
@@ -72,7 +66,7 @@ def _text_of(field_def: FieldDef, context: DisplayContext) -> Callable[[Any], st
             return lambda value: ", ".join(labels.get(key, key) for key in value)
         return lambda value: labels.get(value, value)
     if field_def.type_name == "datetime":
-        return lambda value: local_datetime(value, context.language, context.timezone)
+        return lambda value: local_time(parse_instant(value), context.language, context.timezone)
     if field_def.type_name == "date":
         return lambda value: short_date(value, context.language)
     return lambda value: field_def.type.display(field_def, value, context)
