@@ -59,12 +59,18 @@ class Config:
         "doc", "docx", "xls", "xlsx", "odt", "ods", "p7m", "xml",
     )
     #: A customer's reply re-opens a closed ticket within this many days; later the
-    #: customer is invited to open a new ticket linked to the old one.
+    #: customer is invited to open a new ticket linked to the old one. The owner can
+    #: change it on the Automatic transitions page (stored in the database).
     SPORTELLO_REOPEN_DAYS = 14
     #: ISO 4217 code of the currency of rates and intervention reports.
     SPORTELLO_CURRENCY = "EUR"
     #: Days a signed ticket link in an e-mail keeps working (the owner can revoke it sooner).
     SPORTELLO_TICKET_LINK_DAYS = 30
+    #: Seconds during which the queue may show counts per status taken before the latest
+    #: change, when counting is slow (large databases); small ones always count afresh.
+    SPORTELLO_DESK_COUNTS_MAX_AGE = 10
+    #: Days an agent's activation link stays valid.
+    SPORTELLO_AGENT_ACTIVATION_DAYS = 7
     #: Failed logins for one account before it is locked for a while.
     SPORTELLO_LOGIN_MAX_FAILURES = 5
     #: Failed logins from one address (any account) before the address is locked.

@@ -29,6 +29,14 @@ def _everyone(user) -> bool:
     return True
 
 
+def _is_staff(user) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+def _is_owner(user) -> bool:
+    return bool(getattr(user, "is_owner", False))
+
+
 @dataclass(frozen=True)
 class MenuItem:
     """An entry of the header menu, shown to users for whom ``visible`` is true."""
@@ -65,6 +73,8 @@ def menu_items() -> list[ShownItem]:
 def sportello_register_blueprints(app: Flask):
     from app.auth.reset_views import bp as password_bp
     from app.auth.views import bp as auth_bp
+    from app.desk.views import admin_bp as desk_admin_bp
+    from app.desk.views import bp as desk_bp
     from app.fields.admin.views import bp as fields_admin_bp
     from app.main.views import bp as main_bp
     from app.notify.views import bp as notify_bp
@@ -78,7 +88,8 @@ def sportello_register_blueprints(app: Flask):
 
     return (
         main_bp, auth_bp, password_bp, notify_bp, companies_bp, invites_bp, registration_bp,
-        fields_admin_bp, interventions_bp, reports_bp, portal_reports_bp, portal_bp,
+        fields_admin_bp, interventions_bp, reports_bp, portal_reports_bp, portal_bp, desk_bp,
+        desk_admin_bp,
     )
 
 
@@ -103,6 +114,8 @@ def register_blueprints(app: Flask) -> None:
             except ValueError as error:  # e.g. a blueprint name already taken
                 raise PluginError(f"Plugin {plugin!r}: {error}") from error
     add_menu_item(app, MenuItem("main.index", _l("Home"), order=0))
+    add_menu_item(app, MenuItem("desk.queue", _l("Queue"), _is_staff, order=10))
+    add_menu_item(app, MenuItem("desk_admin.profile", _l("Settings"), _is_owner, order=90))
     add_menu_item(
         app, MenuItem("companies.index", _l("Companies"), lambda user: user.is_staff, order=40)
     )
@@ -160,7 +173,9 @@ def local_time(value: datetime | None) -> str:
 
 
 def home_url(user) -> str:
-    """Where a user lands after logging in: customers in the portal's ticket list."""
+    """Where a user lands after logging in: staff in the queue, customers in the portal."""
+    if getattr(user, "is_staff", False):
+        return url_for("desk.queue")
     if getattr(user, "is_customer", False):
         return url_for("portal.tickets")
     return url_for("main.index")

@@ -114,6 +114,10 @@ def _status_uses(key: str) -> int:
 def _plan_statuses(plan: Plan, old: list[dict], new: list[dict]) -> None:
     old_by_key = {s["key"]: s for s in old}
     new_keys = {s["key"] for s in new}
+    if [s["key"] for s in old if s["key"] in new_keys] != [
+        s["key"] for s in new if s["key"] in old_by_key
+    ]:
+        plan.lines.append(_("~ order of statuses"))
     for status in new:
         before = old_by_key.get(status["key"])
         if before is None:

@@ -169,6 +169,11 @@ def create_ticket(
             raise ValidationFailed({key: _("This field is required.") for key in missing})
         if schema.status(values["status"]).is_closed:
             raise ValidationFailed({"status": _("A new ticket cannot start closed.")})
+        if values.get("assignee") is None:  # the owner's routing rules choose one
+            from app.desk.routing import assignee_for
+
+            if (routed := assignee_for(schema, values)) is not None:
+                values["assignee"] = routed
         ticket = Ticket(created_by_id=actor.id)
         ticket.number = next_number(db.session, utcnow().year)
         write_builtin_values(schema, ticket, values)
@@ -335,3 +340,20 @@ def add_comment(
             _apply(schema, ticket, actor, {"status": current.key}, {"status": target.key},
                    "", via)
     return comment
+
+
+#: History kinds written by ``record_event`` (changes and comments have their own writers).
+EVENT_KINDS = frozenset({"merged"})
+
+
+def record_event(actor: Any, ticket: Ticket, kind: str, *, note: str = "",
+                 detail: dict | None = None) -> TicketEvent:
+    """A history entry that is neither a field change nor a comment, e.g. "merged"."""
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown history kind {kind!r}")
+    with atomic():
+        event = TicketEvent(ticket_id=ticket.id, kind=kind, actor_id=actor.id, at=utcnow(),
+                            note=note, new=detail)
+        db.session.add(event)
+        ticket.updated_at = event.at
+    return event

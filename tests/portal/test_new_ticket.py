@@ -182,7 +182,7 @@ def test_customers_land_in_the_portal_and_staff_do_not_use_it(people, browser):
     browser.logout()
     browser.login(people.agent.email, PASSWORD)
     response = browser.get("/portal/")
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/desk/"
 
 
 def test_the_menu_offers_the_portal_to_customers(people, as_user):
