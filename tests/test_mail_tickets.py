@@ -354,3 +354,23 @@ def test_each_message_is_rendered_and_sent_once(app_ctx, desk, smtp_server):
     received = deliver(smtp_server)
     assert sum(len(m) for m in received.values()) == len(queued()) == 5
     assert send_pending().claimed == 0
+
+
+def test_no_status_mail_when_customers_may_not_see_the_status(app, load_schema, make_user,
+                                                              make_company, smtp_server):
+    from tests.fields.helpers import example
+
+    document = example()
+    status = next(f for f in document["fields"] if f["key"] == "status")
+    status["customer"] = {"visibility": "hidden", "edit": []}
+    load_schema(document)
+    desk = make_desk(make_user, make_company)
+    with app.app_context():
+        ticket = _open(desk)
+        mark = last_mail_id()
+        update_ticket(user(desk.agent), ticket, {"status": "in_progress"})
+        assert queued_pairs(mark) == set()
+        update_ticket(user(desk.agent), ticket, {"status": "done", "root_cause": "x"})
+        assert queued_pairs(mark) == {(desk.requester.email, "ticket_closed")}
+        closed = deliver(smtp_server)[desk.requester.email][-1]
+        assert "Closed:" in closed["Subject"] and "Status" not in bodies(closed)[0]

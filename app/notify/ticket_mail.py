@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from app.accounts.models import User
 from app.extensions import db
-from app.fields.schema import current_schema
+from app.fields.gate import Viewer, permission, stage_for
+from app.fields.schema import Schema, current_schema
 from app.notify.links import link_for, preferences_url
 from app.notify.outbox import outbox_row
 from app.notify.recipients import Happening, deliveries
@@ -57,6 +58,13 @@ def _assignment(happenings: Sequence[Happening]) -> dict[str, str]:
     return {}
 
 
+def _sees_status(person: User, schema: Schema, values: dict) -> bool:
+    """A status change says nothing to a reader the status is hidden from."""
+    status = schema.by_key.get("status")
+    stage = stage_for(schema.status(values["status"]).is_closed)
+    return status is not None and permission(Viewer.of(person), status, stage, values).visible
+
+
 def ticket_mail_rows(ticket: Ticket, happenings: Sequence[Happening]) -> list[dict]:
     """The outbox rows of the messages ``happenings`` of ``ticket`` call for."""
     found = deliveries(ticket, happenings)
@@ -64,23 +72,28 @@ def ticket_mail_rows(ticket: Ticket, happenings: Sequence[Happening]) -> list[di
         return []
     assignment = _assignment(happenings)
     preferences = preferences_url()
-    values = load_values(current_schema(), ticket)
+    schema = current_schema()
+    values = load_values(schema, ticket)
     rows = []
     for delivery in found:
         person = delivery.person
+        reasons = [r for r in delivery.reasons
+                   if r != "status" or _sees_status(person, schema, values)]
+        if not reasons:
+            continue
         context = {
             "kind": KIND,
             "ticket_id": ticket.id,
             "values": values,
-            "reasons": delivery.reasons,
+            "reasons": reasons,
             "reply_ids": delivery.reply_ids,
             # Links are made now: the sender may run where no request tells the address.
             "link": link_for(person, ticket),
             "preferences_url": preferences,
-            **(assignment if "assigned" in delivery.reasons else {}),
+            **(assignment if "assigned" in reasons else {}),
         }
         rows.append(outbox_row(
-            to_email=person.email, template=TEMPLATES[main_reason(delivery.reasons)],
+            to_email=person.email, template=TEMPLATES[main_reason(reasons)],
             rendered=None, render_context=context, language=mail_language(person.language),
             recipient_id=person.id, thread_key=thread_key(ticket), ticket_id=ticket.id,
         ))
