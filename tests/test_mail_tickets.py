@@ -171,6 +171,16 @@ def test_nobody_inactive_and_no_company_switched_off(app, desk):
         assert {m.to_email for m in queued(mark)} == _staff(desk, "owner", "agent")
 
 
+def test_a_deactivated_assignee_is_replaced_by_every_agent(app, desk):
+    with app.app_context():
+        ticket = _open(desk, assignee="other_agent", by="owner")
+        with atomic():
+            db.session.get(User, desk.other_agent.id).active = False
+        mark = last_mail_id()
+        add_comment(user(desk.requester), ticket, "Anybody there?")
+        assert {m.to_email for m in queued(mark)} == _staff(desk, "owner", "agent")
+
+
 def test_a_reader_who_lost_access_before_sending_gets_nothing(app_ctx, desk, smtp_server):
     _open(desk)
     with atomic():

@@ -4,9 +4,10 @@ The rules, per event (the actor never hears about their own change, except
 the requester's confirmation of the ticket they opened):
 
 - opened: a confirmation to the requester and the person to notify; an alert
-  to the assignee, or to all active staff when nobody is assigned;
+  to the assignee, or to all active staff when nobody (active) is assigned;
 - public staff reply: the requester and the person to notify;
-- customer reply: the assignee, or all active staff when nobody is assigned;
+- customer reply: the assignee, or all active staff when nobody (active) is
+  assigned;
 - any staff reply or internal note: the assignee (a colleague wrote on
   their ticket);
 - status changed, closed: the requester;
@@ -86,7 +87,12 @@ def _named(ticket: Ticket) -> list[int]:
 
 
 def _staff_or_all(ticket: Ticket) -> int | str:
-    return ticket.assignee_id if ticket.assignee_id is not None else ALL_STAFF
+    """The assignee, or every member of staff when nobody (active) is assigned."""
+    if ticket.assignee_id is not None:
+        assignee = db.session.get(User, ticket.assignee_id)
+        if assignee is not None and assignee.active:
+            return ticket.assignee_id
+    return ALL_STAFF
 
 
 def _wanted(ticket: Ticket, happening: Happening) -> list[_Wanted]:
