@@ -188,7 +188,9 @@ def test_a_reader_who_lost_access_before_sending_gets_nothing(app_ctx, desk, smt
     received = deliver(smtp_server)
     assert desk.notify.email not in received and desk.requester.email in received
     dropped = [m for m in queued() if m.to_email == desk.notify.email]
-    assert [m.status for m in dropped] == [MailStatus.DROPPED]
+    for row in dropped:
+        db.session.refresh(row)
+    assert [(m.status, m.render_context) for m in dropped] == [(MailStatus.DROPPED, None)]
 
 
 # -- stored with the change --------------------------------------------------------------

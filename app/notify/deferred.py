@@ -35,11 +35,11 @@ def render_claimed(row: MailMessage, token: str, cache: dict) -> bool:
     receive it): the sender drops it.
     """
     found = _renderers()[row.render_context["kind"]](row, cache)
-    if found is None:
-        return False
-    template, rendered = found
-    values = {"template": template, "subject": rendered.subject, "text_body": rendered.text,
-              "html_body": rendered.html, "render_context": None}
+    values: dict = {"render_context": None}  # what it held is not kept once used
+    if found is not None:
+        template, rendered = found
+        values |= {"template": template, "subject": rendered.subject,
+                   "text_body": rendered.text, "html_body": rendered.html}
     with atomic() as session:
         session.execute(
             update(MailMessage)
@@ -50,4 +50,4 @@ def render_claimed(row: MailMessage, token: str, cache: dict) -> bool:
         )
     for name, value in values.items():
         set_committed_value(row, name, value)
-    return True
+    return found is not None
