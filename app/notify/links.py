@@ -27,9 +27,5 @@ def desk_ticket_url(ticket: Any) -> str:
     return _absolute(f"/desk/tickets/{quote(ticket.number)}")
 
 
-def link_for(person: Any, ticket: Any) -> str:
-    return desk_ticket_url(ticket) if person.is_staff else ticket_url(person, ticket)
-
-
 def preferences_url() -> str:
     return external_url("notify.preferences")

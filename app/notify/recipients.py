@@ -140,8 +140,11 @@ def _people_statement() -> Select:
         exists().where(choice.user_id == User.id, choice.key == COMPANY_TICKETS,
                        choice.enabled),
     )
+    takes_tickets = (select(Company.ticketing_enabled)
+                     .where(Company.id == bindparam("company_id")).scalar_subquery())
     return (
-        select(User, watching.label("watching"), MailPreference.key, MailPreference.enabled)
+        select(User, watching.label("watching"), takes_tickets.label("takes_tickets"),
+               MailPreference.key, MailPreference.enabled)
         .outerjoin(MailPreference, MailPreference.user_id == User.id)
         .where(or_(
             User.id.in_(bindparam("ids", expanding=True)),
@@ -158,8 +161,8 @@ _PEOPLE = _people_statement()
 def _people(
     ticket: Ticket, wanted: Sequence[_Wanted]
 ) -> tuple[list[User], set[int], dict[int, dict[str, bool]]]:
-    """Everyone ``wanted`` may reach, which of them watch the company's tickets, and
-    their choices (one query)."""
+    """Everyone ``wanted`` may reach (and may receive mail about ``ticket``), which of
+    them watch the company's tickets, and their choices (one query)."""
     audiences = {w.audience for w in wanted}
     rows = db.session.execute(_PEOPLE, {
         "ids": sorted(a for a in audiences if isinstance(a, int)),
@@ -170,7 +173,9 @@ def _people(
     people: dict[int, User] = {}
     watchers: set[int] = set()
     choices: dict[int, dict[str, bool]] = {}
-    for person, is_watching, key, enabled in rows:
+    for person, is_watching, takes_tickets, key, enabled in rows:
+        if not may_receive(person, ticket.company_id, bool(takes_tickets)):
+            continue
         people[person.id] = person
         if is_watching:
             watchers.add(person.id)
@@ -179,14 +184,12 @@ def _people(
     return list(people.values()), watchers, choices
 
 
-def may_receive(person: User, company: Company | None) -> bool:
-    """Whether ``person`` may get e-mail about a ticket of ``company`` at all."""
+def may_receive(person: User, company_id: int, takes_tickets: bool) -> bool:
+    """Whether ``person`` may get e-mail about a ticket of the company ``company_id``
+    (which has ticketing on or off) at all."""
     if not person.active or not person.email:
         return False
-    if person.is_staff:
-        return True
-    return (company is not None and person.company_id == company.id
-            and company.ticketing_enabled)
+    return person.is_staff or (person.company_id == company_id and takes_tickets)
 
 
 def _members(audience: int | str, people: Iterable[User], watchers: set[int]) -> list[User]:
@@ -203,8 +206,6 @@ def deliveries(ticket: Ticket, happenings: Sequence[Happening]) -> list[Delivery
     if not wanted:
         return []
     people, watchers, choices = _people(ticket, wanted)
-    company = db.session.get(Company, ticket.company_id)
-    people = [p for p in people if may_receive(p, company)]
     found: dict[int, Delivery] = {}
     for want in wanted:
         for person in _members(want.audience, people, watchers):

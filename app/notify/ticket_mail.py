@@ -17,7 +17,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.fields.gate import Viewer, permission, stage_for
 from app.fields.schema import Schema, current_schema
-from app.notify.links import link_for, preferences_url
+from app.notify.links import desk_ticket_url, preferences_url, ticket_url
 from app.notify.outbox import outbox_row
 from app.notify.recipients import Happening, deliveries
 from app.notify.rendering import mail_language
@@ -72,6 +72,7 @@ def ticket_mail_rows(ticket: Ticket, happenings: Sequence[Happening]) -> list[di
         return []
     assignment = _assignment(happenings)
     preferences = preferences_url()
+    desk = desk_ticket_url(ticket)  # the same for all staff
     schema = current_schema()
     values = load_values(schema, ticket)
     rows = []
@@ -88,7 +89,7 @@ def ticket_mail_rows(ticket: Ticket, happenings: Sequence[Happening]) -> list[di
             "reasons": reasons,
             "reply_ids": delivery.reply_ids,
             # Links are made now: the sender may run where no request tells the address.
-            "link": link_for(person, ticket),
+            "link": desk if person.is_staff else ticket_url(person, ticket),
             "preferences_url": preferences,
             **(assignment if "assigned" in reasons else {}),
         }

@@ -94,7 +94,9 @@ def render_ticket_row(row: MailMessage, cache: dict) -> tuple[str, RenderedMail]
     context = row.render_context
     view = _view(context["ticket_id"], context["values"], cache)
     person = db.session.get(User, row.recipient_id) if row.recipient_id else None
-    if view is None or person is None or not may_receive(person, view.company):
+    if view is None or person is None or not may_receive(
+        person, view.company.id, view.company.ticketing_enabled
+    ):
         return None
     viewer = Viewer.of(person)
     summary = view.summary(viewer, row.language)
