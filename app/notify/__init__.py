@@ -2,16 +2,24 @@
 
 Write paths call :func:`app.notify.outbox.enqueue_mail` inside their own
 ``atomic()`` block; ``flask sportello send-mail`` (or the optional background
-sender) delivers the rows.
+sender) delivers the rows. Ticket e-mails come from the ticket events
+(:mod:`app.notify.ticket_events`), built in the transaction of the change.
 """
 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    """Add the mail commands to ``flask sportello`` and start the optional sender."""
-    from app.notify import background, cli  # noqa: F401  (cli: the commands register themselves)
+    """Add the mail commands to ``flask sportello``, turn ticket events into e-mails,
+    add the preferences page to the menu and start the optional sender."""
+    from app.notify import background, cli, ticket_events  # noqa: F401  (cli registers commands)
+    from app.tickets import events
+    from app.web import MenuItem, add_menu_item
 
+    events.subscribe(app, ticket_events.collect)
+    add_menu_item(app, MenuItem("notify.preferences", _l("E-mail notifications"),
+                                lambda user: user.is_authenticated, order=95))
     background.init_app(app)

@@ -69,8 +69,8 @@ def record_sent(row: MailMessage, token: str) -> None:
     _record(row, token, status=MailStatus.SENT.value, sent_at=now, last_error="")
 
 
-def record_dropped(row: MailMessage, token: str) -> None:
-    _record(row, token, status=MailStatus.DROPPED.value, last_error="vetoed by a plugin")
+def record_dropped(row: MailMessage, token: str, reason: str = "vetoed by a plugin") -> None:
+    _record(row, token, status=MailStatus.DROPPED.value, last_error=reason)
 
 
 def record_failure(row: MailMessage, token: str, failure: Failure) -> str:

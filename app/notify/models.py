@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -52,6 +52,9 @@ class MailMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    #: Set on messages queued before they are rendered (ticket e-mails): what the
+    #: sender needs to render them before the first attempt; None once rendered.
+    render_context: Mapped[dict | None] = mapped_column(JSON)
     #: When a sender claimed the row; the claim is a lease that expires.
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: Which sender holds the claim; a sender only records outcomes of its own claims.
@@ -79,3 +82,20 @@ class MailSenderLock(db.Model):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     holder: Mapped[str] = mapped_column(String(32))
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MailPreference(db.Model):
+    """A person's choice for one kind of ticket e-mail (see :mod:`app.notify.preferences`).
+
+    Only choices are stored: a missing row means the default of its key.
+    """
+
+    __tablename__ = "mail_preference"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: A key of ``app.notify.preferences.PREFERENCES`` ("ticket_replied", "company_tickets"...).
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

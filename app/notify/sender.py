@@ -4,7 +4,9 @@
 message over one SMTP connection and records the outcome of each in its own
 short transaction: sent; failed for good (a 5xx for the recipient); or
 retried later with exponential backoff (anything temporary). When the
-connection itself fails, the rest of the batch is retried later too.
+connection itself fails, the rest of the batch is retried later too. Messages
+queued unrendered (ticket e-mails) are rendered first, see
+:mod:`app.notify.deferred`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from app.database import is_sqlite
-from app.notify import claims, locking
+from app.notify import claims, deferred, locking
 from app.notify.delivery import SmtpConnection, build_email, open_connection
 from app.notify.failures import Failure, classify
 from app.notify.hooks import allow_send
@@ -31,7 +33,7 @@ class SendReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
-    #: Vetoed by a before-send hook.
+    #: Vetoed by a before-send hook, or with nothing left to say when rendered.
     dropped: int = 0
     #: Another sender holds the SQLite lock: this pass did nothing.
     locked: bool = False
@@ -68,6 +70,7 @@ def send_pending(limit: int = 50) -> SendReport:
 
 def _deliver(rows: list[MailMessage], token: str, report: SendReport, single: bool) -> None:
     connection: SmtpConnection | None = None
+    renderings: dict = {}  # shared by the messages of this pass queued unrendered
     try:
         for index, row in enumerate(rows):
             if single:
@@ -75,6 +78,12 @@ def _deliver(rows: list[MailMessage], token: str, report: SendReport, single: bo
             if not claims.renew_claim(row, token):
                 continue
             try:
+                if row.render_context is not None and not deferred.render_claimed(
+                    row, token, renderings
+                ):
+                    claims.record_dropped(row, token, "its reader may no longer receive it")
+                    report.dropped += 1
+                    continue
                 email = build_email(row)
                 if not allow_send(email):
                     claims.record_dropped(row, token)

@@ -28,3 +28,7 @@ def retry(message_id: int):
     else:
         flash(_("This message is no longer failed: nothing to retry."), "info")
     return redirect(url_for("notify.problems"))
+
+
+# The e-mail preferences page lives on this blueprint too (imported for its routes).
+from app.notify import preference_views  # noqa: E402, F401

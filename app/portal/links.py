@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select
@@ -25,6 +25,7 @@ from app.accounts.models import Role, User
 from app.database import atomic
 from app.extensions import db
 from app.fields.schema import current_schema
+from app.notify.urls import external_url
 from app.portal.models import LinkRevocation
 from app.tickets.models import Ticket
 from app.tickets.queries import visible_to
@@ -59,9 +60,10 @@ def make_token(person_id: int, ticket_id: int, signed_at: datetime | None = None
     return _serializer().dumps([ticket_id, person_id, _millis(signed_at or utcnow())])
 
 
-def signed_ticket_url(person: User, ticket: Ticket, _external: bool = True) -> str:
-    """The link an e-mail gives ``person`` to open ``ticket`` without logging in."""
-    return url_for("portal.link", token=make_token(person.id, ticket.id), _external=_external)
+def signed_ticket_url(person: User, ticket: Ticket) -> str:
+    """The link an e-mail gives ``person`` to open ``ticket`` without logging in
+    (absolute, under ``SPORTELLO_BASE_URL``; it works outside a request too)."""
+    return external_url("portal.link", token=make_token(person.id, ticket.id))
 
 
 def _read(token: str) -> tuple[int, int, datetime] | None:

@@ -1,0 +1,57 @@
+"""Ticket events to e-mails, inside the write transaction.
+
+The write path hands every event to :func:`collect` while its transaction is
+open. The messages are built once, just before that transaction commits
+(SQLAlchemy's ``before_commit``), still inside it: a change is stored with
+its mail and a refused change leaves none (the transactional outbox). Waiting
+for the commit lets one change that raises several events (a staff reply
+that also moves the status) give each person one message, showing the ticket
+as the change left it, and keeps the work out of the write path's hot loop.
+Nothing here touches the network: the sender delivers the rows later.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from app.extensions import db
+from app.notify.outbox import enqueue_rows
+from app.notify.recipients import Happening
+from app.notify.ticket_mail import ticket_mail_rows
+from app.tickets.models import OutboxEvent, Ticket
+
+#: The topics that can cause e-mails (``ticket.updated`` alone causes none).
+TOPICS = frozenset({
+    "ticket.created", "ticket.replied", "ticket.status_changed", "ticket.closed",
+    "ticket.assigned",
+})
+#: Where the session keeps the events of its open transaction: {ticket id: (ticket, [...])}.
+PENDING = "sportello.ticket_mail"
+
+
+def collect(outbox_event: OutboxEvent, ticket: Ticket) -> None:
+    """The ticket events subscriber: remember the event for the commit."""
+    if outbox_event.topic not in TOPICS:
+        return
+    session = Session.object_session(ticket) or db.session()
+    pending = session.info.setdefault(PENDING, {})
+    _ticket, happenings = pending.setdefault(ticket.id, (ticket, []))
+    happenings.append(
+        Happening(outbox_event.topic, outbox_event.actor_id, dict(outbox_event.payload or {}))
+    )
+
+
+@event.listens_for(Session, "before_commit")
+def _build_before_commit(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        enqueue_rows([row for ticket, happenings in pending.values()
+                      for row in ticket_mail_rows(ticket, happenings)])
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_end(session: Session, transaction: SessionTransaction) -> None:
+    """A rolled-back transaction's events cause nothing."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)

@@ -1,0 +1,101 @@
+"""Queue the e-mails about one ticket: one row per person, rendered later by the sender.
+
+The write transaction stores who receives what and why (the recipients,
+their reasons, the replies, their links) and the ticket's values as the
+change left them — nothing is rendered there, so a change that alerts every
+agent stays cheap. The sender renders each row just before its first attempt
+(:mod:`app.notify.ticket_render`), from those values: a message shows the
+ticket as it was when it was queued, even when the mail server was down for
+an hour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.accounts.models import User
+from app.extensions import db
+from app.fields.gate import Viewer, permission, stage_for
+from app.fields.schema import Schema, current_schema
+from app.notify.links import desk_ticket_url, preferences_url, ticket_url
+from app.notify.outbox import outbox_row
+from app.notify.recipients import Happening, deliveries
+from app.notify.rendering import mail_language
+from app.tickets.models import Ticket
+from app.tickets.values import load_values
+
+#: The template of each reason, most important first: a message with several
+#: reasons (a reply that also moved the status) is mainly about the first one.
+TEMPLATES = {
+    "created": "ticket_created",
+    "new": "ticket_new",
+    "closed": "ticket_closed",
+    "reply": "ticket_reply",
+    "assigned": "ticket_assigned",
+    "status": "ticket_status",
+}
+PRIORITY = tuple(TEMPLATES)
+#: The ``render_context["kind"]`` of ticket e-mails.
+KIND = "ticket"
+
+
+def main_reason(reasons: Sequence[str]) -> str:
+    return min(reasons, key=PRIORITY.index)
+
+
+def thread_key(ticket: Ticket) -> str:
+    """One thread per ticket in the recipients' mail clients."""
+    return f"ticket-{ticket.id}"
+
+
+def _assignment(happenings: Sequence[Happening]) -> dict[str, str]:
+    """Who assigned the ticket and their note, for the new assignee's message."""
+    for happening in happenings:
+        if happening.topic == "ticket.assigned":
+            actor = db.session.get(User, happening.actor_id) if happening.actor_id else None
+            return {"assigned_by": actor.full_name if actor is not None else "",
+                    "note": happening.payload.get("note") or ""}
+    return {}
+
+
+def _sees_status(person: User, schema: Schema, values: dict) -> bool:
+    """A status change says nothing to a reader the status is hidden from."""
+    status = schema.by_key.get("status")
+    stage = stage_for(schema.status(values["status"]).is_closed)
+    return status is not None and permission(Viewer.of(person), status, stage, values).visible
+
+
+def ticket_mail_rows(ticket: Ticket, happenings: Sequence[Happening]) -> list[dict]:
+    """The outbox rows of the messages ``happenings`` of ``ticket`` call for."""
+    found = deliveries(ticket, happenings)
+    if not found:
+        return []
+    assignment = _assignment(happenings)
+    preferences = preferences_url()
+    desk = desk_ticket_url(ticket)  # the same for all staff
+    schema = current_schema()
+    values = load_values(schema, ticket)
+    rows = []
+    for delivery in found:
+        person = delivery.person
+        reasons = [r for r in delivery.reasons
+                   if r != "status" or _sees_status(person, schema, values)]
+        if not reasons:
+            continue
+        context = {
+            "kind": KIND,
+            "ticket_id": ticket.id,
+            "values": values,
+            "reasons": reasons,
+            "reply_ids": delivery.reply_ids,
+            # Links are made now: the sender may run where no request tells the address.
+            "link": desk if person.is_staff else ticket_url(person, ticket),
+            "preferences_url": preferences,
+            **(assignment if "assigned" in reasons else {}),
+        }
+        rows.append(outbox_row(
+            to_email=person.email, template=TEMPLATES[main_reason(reasons)],
+            rendered=None, render_context=context, language=mail_language(person.language),
+            recipient_id=person.id, thread_key=thread_key(ticket), ticket_id=ticket.id,
+        ))
+    return rows
