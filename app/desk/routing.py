@@ -70,25 +70,30 @@ def holds(field: FieldDef | None, condition: Condition, values: Mapping[str, Any
 
 
 def conditions_of(rule: RoutingRule) -> list[Condition]:
-    return [Condition(c["field"], tuple(c.get("values") or ())) for c in rule.conditions or []]
+    return _conditions(rule.conditions)
 
 
-def matches(schema: Schema, rule: RoutingRule, values: Mapping[str, Any]) -> bool:
-    return all(holds(schema.by_key.get(c.field), c, values) for c in conditions_of(rule))
+def _conditions(stored: list[dict] | None) -> list[Condition]:
+    return [Condition(c["field"], tuple(c.get("values") or ())) for c in stored or []]
+
+
+_ACTIVE_RULES = (
+    select(RoutingRule.assignee_id, RoutingRule.conditions)
+    .join(User, User.id == RoutingRule.assignee_id)
+    .where(RoutingRule.active.is_(True), User.active.is_(True),
+           User.role.in_([Role.OWNER.value, Role.AGENT.value]))
+    .order_by(RoutingRule.position, RoutingRule.id)
+)
 
 
 def assignee_for(schema: Schema, values: Mapping[str, Any]) -> int | None:
-    """The assignee the first matching active rule names (an active agent), or None."""
-    rules = db.session.execute(
-        select(RoutingRule, User.active, User.role)
-        .join(User, User.id == RoutingRule.assignee_id)
-        .where(RoutingRule.active.is_(True))
-        .order_by(RoutingRule.position, RoutingRule.id)
-    ).all()
-    staff = (Role.OWNER.value, Role.AGENT.value)
-    for rule, active, role in rules:
-        if active and role in staff and matches(schema, rule, values):
-            return rule.assignee_id
+    """The assignee the first matching active rule names (an active agent), or None.
+
+    Plain rows on the session's connection: this runs for every new ticket.
+    """
+    for assignee_id, conditions in db.session.connection().execute(_ACTIVE_RULES):
+        if all(holds(schema.by_key.get(c.field), c, values) for c in _conditions(conditions)):
+            return assignee_id
     return None
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import Boolean, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import aliased
@@ -57,11 +58,27 @@ class Happening:
     payload: dict
 
 
+class Person(NamedTuple):
+    """What mail needs of a user, read as plain columns (no ORM objects on the
+    write path, which builds these for every change)."""
+
+    id: int
+    email: str
+    role: str
+    active: bool
+    company_id: int | None
+    language: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.OWNER.value, Role.AGENT.value)
+
+
 @dataclass
 class Delivery:
     """One person's message about one ticket: why, and which replies it carries."""
 
-    person: User
+    person: Person
     reasons: list[str] = field(default_factory=list)
     reply_ids: list[int] = field(default_factory=list)
 
@@ -143,7 +160,8 @@ def _people_statement() -> Select:
     takes_tickets = (select(Company.ticketing_enabled)
                      .where(Company.id == bindparam("company_id")).scalar_subquery())
     return (
-        select(User, watching.label("watching"), takes_tickets.label("takes_tickets"),
+        select(User.id, User.email, User.role, User.active, User.company_id, User.language,
+               watching.label("watching"), takes_tickets.label("takes_tickets"),
                MailPreference.key, MailPreference.enabled)
         .outerjoin(MailPreference, MailPreference.user_id == User.id)
         .where(or_(
@@ -160,7 +178,7 @@ _PEOPLE = _people_statement()
 
 def _people(
     ticket: Ticket, wanted: Sequence[_Wanted]
-) -> tuple[list[User], set[int], dict[int, dict[str, bool]]]:
+) -> tuple[list[Person], set[int], dict[int, dict[str, bool]]]:
     """Everyone ``wanted`` may reach (and may receive mail about ``ticket``), which of
     them watch the company's tickets, and their choices (one query)."""
     audiences = {w.audience for w in wanted}
@@ -170,10 +188,12 @@ def _people(
         "company_id": ticket.company_id,
         "all_staff": ALL_STAFF in audiences,
     })
-    people: dict[int, User] = {}
+    people: dict[int, Person] = {}
     watchers: set[int] = set()
     choices: dict[int, dict[str, bool]] = {}
-    for person, is_watching, takes_tickets, key, enabled in rows:
+    for row in rows:
+        person = Person(*row[:6])
+        is_watching, takes_tickets, key, enabled = row[6:]
         if not may_receive(person, ticket.company_id, bool(takes_tickets)):
             continue
         people[person.id] = person
@@ -184,7 +204,7 @@ def _people(
     return list(people.values()), watchers, choices
 
 
-def may_receive(person: User, company_id: int, takes_tickets: bool) -> bool:
+def may_receive(person: Person | User, company_id: int, takes_tickets: bool) -> bool:
     """Whether ``person`` may get e-mail about a ticket of the company ``company_id``
     (which has ticketing on or off) at all."""
     if not person.active or not person.email:
@@ -192,7 +212,8 @@ def may_receive(person: User, company_id: int, takes_tickets: bool) -> bool:
     return person.is_staff or (person.company_id == company_id and takes_tickets)
 
 
-def _members(audience: int | str, people: Iterable[User], watchers: set[int]) -> list[User]:
+def _members(audience: int | str, people: Iterable[Person],
+             watchers: set[int]) -> list[Person]:
     if audience == ALL_STAFF:
         return [p for p in people if p.is_staff]
     if audience == WATCHERS:

@@ -65,6 +65,19 @@ def _sees_status(person: User, schema: Schema, values: dict) -> bool:
     return status is not None and permission(Viewer.of(person), status, stage, values).visible
 
 
+def _values(schema, ticket: Ticket, happenings: Sequence[Happening]) -> dict:
+    """The ticket's values now. A new ticket's event carries them all (every value
+    as a change from nothing), which spares a query on the busiest path."""
+    if len(happenings) == 1 and happenings[0].topic == "ticket.created":
+        created = happenings[0].payload.get("changes") or {}
+        return {
+            field.key: created[field.key][1] if field.key in created
+            else field.type.from_rows(field, [])
+            for field in schema.fields
+        }
+    return load_values(schema, ticket)
+
+
 def ticket_mail_rows(ticket: Ticket, happenings: Sequence[Happening]) -> list[dict]:
     """The outbox rows of the messages ``happenings`` of ``ticket`` call for."""
     found = deliveries(ticket, happenings)
@@ -74,7 +87,7 @@ def ticket_mail_rows(ticket: Ticket, happenings: Sequence[Happening]) -> list[di
     preferences = preferences_url()
     desk = desk_ticket_url(ticket)  # the same for all staff
     schema = current_schema()
-    values = load_values(schema, ticket)
+    values = _values(schema, ticket, happenings)
     rows = []
     for delivery in found:
         person = delivery.person
