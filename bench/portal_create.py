@@ -36,6 +36,8 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.schema import FORM_VALUES
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "bench-password-1234"  # noqa: S105  (a throw-away account of the bench)
@@ -43,60 +45,6 @@ TARGET_PER_SECOND = 300
 TARGET_RSS_MB = 120
 
 _CSRF = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def _items(*keys: str) -> list[dict]:
-    return [{"key": key, "label": {"en": key.title()}} for key in keys]
-
-
-def _field(key: str, type_: str, **extra) -> dict:
-    return {"key": key, "type": type_, "label": {"en": key.replace("_", " ").title()},
-            "customer": {"visibility": "write", "edit": ["create", "open"]}, **extra}
-
-
-def bench_document() -> dict:
-    """The example help desk's built-in fields and statuses, and 10 custom fields."""
-    base = json.loads((ROOT / "schema" / "examples" / "it-helpdesk.json").read_text("utf-8"))
-    builtin_keys = ("title", "description", "status", "priority", "company", "requester",
-                    "notify_person", "request_date", "assignee")
-    builtins = [f for f in base["fields"] if f["key"] in builtin_keys]
-    priority = next(entry for entry in base["lists"] if entry["key"] == "priority")
-    return {
-        "format": 1,
-        "statuses": base["statuses"],
-        "lists": [
-            priority,
-            {"key": "family", "name": {"en": "Families"},
-             "items": _items("software", "hardware", "network", "services")},
-            {"key": "severity", "name": {"en": "Severities"},
-             "items": _items("low", "normal", "blocking")},
-            {"key": "tags", "name": {"en": "Tags"},
-             "items": _items("printer", "vpn", "email", "backup")},
-        ],
-        "fields": builtins[:1] + [
-            _field("product_family", "dropdown", list="family", required=True,
-                   show_in_customer_list=True),
-            _field("severity", "dropdown", list="severity"),
-            _field("tags", "multi_select", list="tags"),
-            _field("due_date", "date"),
-            _field("visit_at", "datetime"),
-            _field("hours", "decimal", settings={"decimal_places": 2}),
-            _field("seats", "integer", settings={"min_value": 0, "max_value": 10000}),
-            _field("contract_code", "text", settings={"max_length": 20}),
-            _field("contact_email", "email"),
-            _field("urgent", "checkbox"),
-        ] + builtins[1:],
-    }
-
-
-FORM_VALUES = [
-    ("title", "Printer does not print"), ("product_family", "hardware"),
-    ("severity", "blocking"), ("tags", "printer"), ("tags", "email"),
-    ("due_date", "2026-12-01"), ("visit_at", "2026-12-01T09:30"), ("hours", "1.50"),
-    ("seats", "12"), ("contract_code", "C-2026-7"), ("contact_email", "it@acme.example"),
-    ("urgent", "y"), ("description", "It stopped this morning after the update."),
-    ("priority", "high"), ("notify_person", ""),
-]
 
 
 def prepare(instance: Path, clients: int) -> str:
@@ -110,6 +58,7 @@ def prepare(instance: Path, clients: int) -> str:
     from app.extensions import db
     from app.fields.changes import apply_document
     from app.timeutil import utcnow
+    from bench.schema import bench_document
 
     url = f"sqlite:///{instance / 'bench.db'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url,

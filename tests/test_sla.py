@@ -402,3 +402,18 @@ def test_the_office_hours_of_the_profile_are_parsed(app_ctx, office):
     parsed = services.office_hours()
     assert isinstance(parsed, OfficeHours) and str(parsed.zone) == "Europe/Rome"
     assert services.office_hours_problem() is None
+
+
+def test_the_desk_queue_and_ticket_page_show_the_due_times(app, office, make_ticket,
+                                                           make_user, browser):
+    set_targets(app, high=("2", "8"))
+    ticket = make_ticket(priority="high", title="Printer on fire")
+    opened(app, ticket, rome(2026, 3, 2, 9, 0))
+    with app.app_context():
+        services.check_breaches(rome(2026, 3, 3, 9, 0))
+    make_user(Role.AGENT, email="queue.agent@example.com")
+    browser.login("queue.agent@example.com", PASSWORD)
+    queue = browser.get("/desk/?status=new").get_data(as_text=True)
+    assert "Printer on fire" in queue and "Reply overdue</span>" in queue
+    page = browser.get(f"/desk/tickets/{ticket.number}").get_data(as_text=True)
+    assert "Reply overdue</span>" in page and "Resolution overdue" in page

@@ -26,12 +26,12 @@ from app.accounts.models import Role, User
 from app.accounts.services import create_user
 from app.extensions import db
 from app.fields.changes import apply_document
-from app.fields.document import export_document
 from app.fields.schema import current_schema
 from app.tickets.models import Ticket, TicketValue
 from app.tickets.service import add_comment, create_ticket
 from app.tickets.timeline import build_timeline
 from app.tickets.values import load_values
+from bench.schema import LISTS, bench_document
 
 PASSWORD = "bench-password-1"  # noqa: S105  (a throw-away benchmark database)
 AGENT_EMAIL = "agent0@bench.example"
@@ -39,14 +39,6 @@ INFO_FILE = "bench-info.json"
 COMPANIES, PERSONS_PER_COMPANY, AGENTS = 500, 4, 10
 BATCH = 20_000
 
-LISTS = {
-    "area": ["billing", "network", "printers", "accounting", "payroll", "warehouse",
-             "hardware", "training"],
-    "product": [f"product_{n:02d}" for n in range(20)],
-    "impact": ["one_person", "team", "office", "company"],
-    "channel": ["portal", "phone", "email", "visit", "chat"],
-    "tags": ["backup", "vpn", "mail", "password", "license", "update"],
-}
 #: Status keys and how often tickets have them.
 STATUS_WEIGHTS = {"new": 4, "in_progress": 10, "waiting": 8, "suspended": 3,
                   "reschedule": 2, "done": 30, "closed": 43}
@@ -75,28 +67,6 @@ def reset_database(url: str) -> None:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
-
-
-def bench_document() -> dict:
-    """The built-in fields plus ten custom ones of six types."""
-    document = export_document()
-    for key, items in LISTS.items():
-        document["lists"].append({"key": key, "name": {"en": key.title()}, "items": [
-            {"key": item, "label": {"en": item.replace("_", " ").title()}} for item in items
-        ]})
-
-    def field(key: str, type_: str, **extra) -> dict:
-        return {"key": key, "type": type_, "label": {"en": key.title(), "it": key.title()},
-                "customer": {"visibility": "write", "edit": ["create"]}, **extra}
-
-    document["fields"] += [
-        field("area", "dropdown", list="area"), field("product", "dropdown", list="product"),
-        field("impact", "dropdown", list="impact"), field("channel", "dropdown", list="channel"),
-        field("tags", "multi_select", list="tags"), field("units", "integer"),
-        field("amount", "decimal"), field("due", "date"), field("code", "text"),
-        field("onsite", "checkbox"),
-    ]
-    return document
 
 
 # -- bulk loading --------------------------------------------------------------------

@@ -208,3 +208,9 @@ def test_menu_entries(login, owner, make_user, company):
 
     html = login(owner).get("/").get_data(as_text=True)
     assert 'href="/reports/"' in html
+
+
+def test_the_staff_ticket_page_lists_the_interventions(app, login, agent, ticket, log):
+    log(ticket, description="Replaced the toner cartridge.")
+    html = login(agent).get(f"/desk/tickets/{ticket.number}").get_data(as_text=True)
+    assert 'id="interventions-title"' in html and "Replaced the toner cartridge." in html

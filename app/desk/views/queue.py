@@ -33,6 +33,7 @@ from app.desk.rows import build_rows
 from app.desk.saved_views import ViewError, delete_view, list_views, save_view
 from app.desk.views import bp
 from app.fields.schema import current_language, current_schema
+from app.plugins.badges import ticket_badges
 from app.tickets.queries import QueryError, find_tickets
 from app.timeutil import utcnow
 
@@ -55,7 +56,7 @@ def queue():
     language = current_language()
     columns = shown_columns(schema, state)
     error = None
-    rows, next_cursor, counts = [], None, {}
+    rows, next_cursor, counts, badges = [], None, {}, {}
     try:
         query = state.to_query(current_user)
         counts = status_counts(current_user, query)
@@ -63,12 +64,14 @@ def queue():
         next_cursor = page.next_cursor
         rows = build_rows(current_user, schema, page.tickets, page.values, columns,
                           language=language)
+        badges = ticket_badges(current_user, page.tickets)
     except QueryError as problem:
         error = problem.message
     filter_rows = filter_form.filter_rows(schema, state, language)
     page = render_template(
         "desk/queue.html", schema=schema, state=state, rows=rows, columns=columns,
         counts=counts, next_cursor=next_cursor, error=error, filter_rows=filter_rows,
+        badges=badges,
         main_rows=[row for row in filter_rows if filter_form.is_main(row)],
         more_rows=[row for row in filter_rows if not filter_form.is_main(row)],
         more_active=filter_form.active_count(filter_rows), texts=filter_form.texts(),

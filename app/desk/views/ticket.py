@@ -22,6 +22,8 @@ from app.fields.forms import build_ticket_form
 from app.fields.gate import Viewer, stage_for
 from app.fields.layout import cascade_parents, entries
 from app.fields.schema import Schema, current_schema
+from app.plugins.badges import ticket_badges
+from app.reports.panel import panel_for
 from app.tickets.display import Names, display_context
 from app.tickets.errors import TicketError
 from app.tickets.models import Attachment, Ticket
@@ -113,7 +115,8 @@ def _render(page: Page, *, fields_form=None, code: int = 200, **forms):
         entries=entries(schema, viewer, page.stage, fields_form, page.values, context),
         cascades=cascade_parents(schema), fields_form=fields_form, names=names,
         attachments=attachments, requester=requester, merged_into=merged_into(ticket),
-        note_limit=NOTE_LIMIT, **_quick_forms(page, **forms),
+        note_limit=NOTE_LIMIT, interventions=panel_for(ticket),
+        badges=ticket_badges(current_user, [ticket])[ticket.id], **_quick_forms(page, **forms),
     )
     return html, code
 
