@@ -21,6 +21,7 @@ from app.extensions import db
 from app.reports.document import build_document, draft_lines
 from app.reports.errors import Conflict, InvalidInput, NotAllowed
 from app.reports.interventions import local_today
+from app.reports.mail import queue_report_issued
 from app.reports.models import Intervention, Report, ReportItem, ReportStatus
 from app.reports.numbering import next_number
 from app.tickets.queries import get_visible_ticket
@@ -176,6 +177,7 @@ def issue_report(actor, report_id: int, fingerprint: str) -> Report:
         if locked != len(ids):  # the rows were locked above: only a bug gets here
             raise Conflict(_("Some interventions were reported meanwhile: check the report "
                              "again, then issue it."))
+        queue_report_issued(report)
     current_app.logger.info("Report %s issued by user %s", report.number, actor.id)
     return report
 

@@ -264,3 +264,20 @@ def test_unbilled_work_per_company(app, owner, ticket, billing, log, issue, comp
     issue(company_id=company.id)
     with app.app_context():
         assert unbilled_by_company(_user(owner)) == []
+
+
+def test_issuing_mails_the_company_managers(app, owner, ticket, billing, log, issue, company,
+                                            manager, person):
+    from app.notify.models import MailMessage
+
+    billing()
+    log(ticket)
+    report = issue(company_id=company.id)
+    with app.app_context():
+        messages = db.session.scalars(
+            select(MailMessage).where(MailMessage.template == "report_issued")
+        ).all()
+    assert [m.to_email for m in messages] == [manager.email]  # managers only
+    text = messages[0].text_body
+    assert report.number in text and f"/portal/reports/{report.id}" in text
+    assert "61.00" in text or "61,00" in text
