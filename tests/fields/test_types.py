@@ -194,3 +194,21 @@ def test_sort_by_custom_date_with_empty_values_last(app, typed):
 def test_display_context_defaults_are_safe():
     context = DisplayContext()
     assert context.name_of("person", 7) == "#7"
+
+
+def test_both_sqlite_plans_for_custom_sorts_give_the_same_page(app, typed, monkeypatch):
+    from app.tickets import queries
+
+    customer, colleague, agent = typed
+    with app.test_request_context():
+        actor = db.session.get(User, customer.id)
+        for n, date in enumerate(("2026-01-05", "2026-01-01", None, "2026-01-09")):
+            create_ticket(actor, _values(colleague.id) | {"t_date": date, "t_int": n})
+        staff = db.session.get(User, agent.id)
+        query = TicketQuery(filters=(Filter("status", "in", ["new"]),
+                                     Filter("t_drop", "in", ["green"])),
+                            sort=Sort("t_date", True), limit=10)
+        few = [t.id for t in find_tickets(staff, query).tickets]
+        monkeypatch.setattr(queries, "MANY", 1)  # as if the status matched many tickets
+        many = [t.id for t in find_tickets(staff, query).tickets]
+    assert few == many and len(few) == 4
