@@ -75,6 +75,10 @@ class Config:
     SPORTELLO_PLUGIN_FOLDERS: tuple[str, ...] = ()
     #: Start with every plugin disabled (the core only), e.g. to get past a broken one.
     SPORTELLO_SAFE_MODE = False
+    #: API requests one personal access token may make per window (0: no limit).
+    SPORTELLO_API_RATE_LIMIT = 300
+    #: Length of the API rate-limit window, in seconds.
+    SPORTELLO_API_RATE_WINDOW_SECONDS = 60
 
 
 class DevelopmentConfig(Config):

@@ -75,7 +75,9 @@ def dispatch(loop: bool, interval: float) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from app.api.cli import token_cli
     from app.fields.cli import fields_cli
 
     sportello.add_command(fields_cli)
+    sportello.add_command(token_cli)
     app.cli.add_command(sportello)

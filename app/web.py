@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.extensions import login_manager
+from app.extensions import csrf, login_manager
 from app.plugins import hookimpl
 from app.plugins.discovery import PluginError
 from app.plugins.manager import get_plugin_manager
@@ -60,10 +60,15 @@ def menu_items() -> list[ShownItem]:
 
 @hookimpl(tryfirst=True)  # the core's names are taken first: a clash blames the plugin
 def sportello_register_blueprints(app: Flask):
+    from app.api.profile import bp as api_tokens_bp
+    from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
 
-    return (main_bp, auth_bp)
+    # The API authenticates with bearer tokens only, never with the session cookie:
+    # a cross-site request carries no token, so there is nothing for CSRF to guard.
+    csrf.exempt(api_bp)
+    return (main_bp, auth_bp, api_bp, api_tokens_bp)
 
 
 @hookimpl
