@@ -12,8 +12,47 @@ from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from app.api.errors import ApiError, invalid
+from app.api.errors import ApiError, invalid, not_found
 from app.fields.validation import FORMATS
+
+_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a NUL character hides anywhere in ``value`` (PostgreSQL cannot store one).
+
+    Walked with a stack, not recursion: a body may nest as deep as the JSON parser allows.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+    return False
+
+
+def refuse_nul() -> None:
+    """Before every API request: no NUL character in the path, the query or a form.
+
+    Text with NUL is never meaningful and PostgreSQL refuses to store or compare it,
+    so it is answered here (404 in a path, 422 elsewhere) rather than by the database.
+    """
+    if "\x00" in request.path:
+        raise not_found()
+    sources = [request.args, request.form] if request.mimetype in _FORMS else [request.args]
+    fields = {
+        str(key).replace("\x00", ""): _("Text may not contain NUL characters.")
+        for source in sources
+        for key, value in source.items(multi=True) if has_nul(key) or has_nul(value)
+    }
+    if fields:
+        raise invalid(fields)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -24,13 +63,20 @@ def json_body() -> Any:
     """The request's JSON body; 415 when it is not JSON, 400 when it does not parse.
 
     NaN and Infinity, which Python would accept, are refused: they are not JSON.
+    Text with NUL characters is refused with 422.
     """
     if not request.is_json:
         raise ApiError(415, _("Send a JSON body with Content-Type: application/json."))
     try:
-        return json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
+        body = json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         raise ApiError(400, _("The body is not valid JSON.")) from None
+    if has_nul(body):
+        keys = [str(key).replace("\x00", "") for key, value in body.items()
+                if has_nul(key) or has_nul(value)] if isinstance(body, dict) else []
+        raise invalid({key: _("Text may not contain NUL characters.") for key in keys},
+                      _("Text may not contain NUL characters."))
+    return body
 
 
 def json_object() -> dict[str, Any]:

@@ -190,9 +190,14 @@ def _ticket_paths(schema: Schema, viewer: Viewer, language: str) -> dict[str, di
                    "description": "The ticket (TicketCreate) as JSON."},
         **dict.fromkeys(creation_files, files)}}
     upload = {"type": "object", "required": ["files"], "properties": {
-        "files": files, "body": {"type": "string"},
-        "field": {"type": "string", "description": "An attachment field's key: the files "
-                                                   "go into that field, not into a reply."}}}
+        "files": files, "body": {"type": "string"}}}
+    field_keys = sorted(set(attachment_field_keys(schema, viewer, Stage.OPEN))
+                        | set(attachment_field_keys(schema, viewer, Stage.CLOSED)))
+    if field_keys:
+        upload["properties"]["field"] = {
+            "type": "string", "enum": field_keys,
+            "description": "An attachment field's key: the files go into that field, not "
+                           "into a reply (then without body)."}
     if viewer.is_staff:
         upload["properties"]["internal"] = {"type": "boolean"}
     comment_create = COMMENT_CREATE if viewer.is_staff else {

@@ -72,15 +72,15 @@ def ticket_schemas(schema: Schema, viewer: Viewer, language: str) -> dict[str, d
             (read if field.builtin else read_custom)[field.key] = shown
         grant = permission(viewer, field, Stage.CREATE)
         if grant.writable and field.type_name != "attachment":
-            written = _described(field, value if field.key == "title" else nullable(value),
-                                 language)
+            required = (grant.required and field.condition is None and field.default is None
+                        and field.key not in AUTOMATIC_ON_CREATE)
+            written = _described(field, value if required else nullable(value), language)
             (create if field.builtin else create_custom)[field.key] = written
-            if (grant.required and field.condition is None and field.default is None
-                    and field.key not in AUTOMATIC_ON_CREATE):
+            if required:
                 (create_required if field.builtin else create_custom_required).append(
                     field.key)
         if any(permission(viewer, field, stage).writable for stage in _stages_for_update()):
-            written = _described(field, value if field.key == "title" else nullable(value),
+            written = _described(field, value if field.required else nullable(value),
                                  language)
             (update if field.builtin else update_custom)[field.key] = written
     read.update(created=_INSTANT, updated=_INSTANT, closed=nullable(_INSTANT),

@@ -18,12 +18,19 @@ from jsonschema import Draft202012Validator
 from app.api.errors import invalid
 from app.fields.gate import Viewer, redact, stage_for
 from app.fields.schema import FieldDef, Schema, Stage
-from app.fields.types.scalar import format_instant
+from app.fields.types.scalar import format_instant, parse_instant
 from app.tickets.models import Ticket
 
 #: Read-only properties of a ticket that are not fields.
 META_KEYS = ("number", "created", "updated", "closed")
 _SCALARS = (str, int, float, bool, type(None))
+#: Types whose values are ids, kept in 32-bit integer columns and looked up by them.
+ID_TYPES = frozenset({"company", "agent", "person"})
+_INT32 = 2**31
+
+
+def id_fits(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -_INT32 <= value < _INT32
 
 
 def ticket_stage(schema: Schema, ticket: Ticket) -> Stage:
@@ -54,17 +61,35 @@ def _shape_error(field: FieldDef, value: Any) -> str | None:
     Conditions and cascades compare values by hash, so a list where one value
     belongs (or an object anywhere) is stopped here with a clear message; a type
     whose JSON Schema admits such shapes (a plugin's) is left to its own checks.
+    Ids must be whole numbers within 32 bits: the checks of the other values look
+    them up in the database (the company's persons) before the id itself is validated.
     """
+    if field.type_name in ID_TYPES and value is not None and not id_fits(value):
+        return _("Enter the id of a record: a whole number.")
     if field.type.multiple:
         fits = value is None or (isinstance(value, list)
                                  and all(isinstance(v, _SCALARS) for v in value))
     else:
         fits = isinstance(value, _SCALARS)
+    if fits and field.type_name == "datetime" and isinstance(value, str):
+        return None if instant_fits(value) else _("This date and time is out of range.")
     if fits or Draft202012Validator(field.type.json_schema(field)).is_valid(value):
         return None
     if field.type.multiple:
         return _("Enter a list of values.")
     return _("Enter a single value, not a list or an object.")
+
+
+def instant_fits(text: str) -> bool:
+    """Whether an ISO 8601 instant converts to UTC (year 1 with a positive offset does not);
+    text that is no instant at all is left to the validation that says so."""
+    try:
+        parse_instant(text)
+    except OverflowError:
+        return False
+    except ValueError:
+        return True
+    return True
 
 
 def _attachment_error(value: Any, current: Mapping[str, Any] | None, key: str) -> str | None:
@@ -110,6 +135,8 @@ def write_values(schema: Schema, body: Mapping[str, Any],
             errors[key] = _("Built-in fields go at the top level, not under \"fields\".")
         else:
             data[key] = value
+    # The engine reads "" as an empty value; as null it also clears id and list columns.
+    data = {key: None if value == "" else value for key, value in data.items()}
     for key, value in data.items():
         field = schema.by_key.get(key)
         if field is None or key in errors:

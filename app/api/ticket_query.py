@@ -9,14 +9,17 @@ filter or sort by a field they may not see: it is unknown to them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 from flask_babel import gettext as _
 
 from app.api.errors import invalid
 from app.api.pagination import fingerprint, limit_arg, unsign
+from app.api.ticket_json import ID_TYPES, id_fits, instant_fits
 from app.fields.gate import Viewer, permission
-from app.fields.schema import Schema, Stage
-from app.tickets.queries import META_SORTS, Sort, TicketQuery, parse_filters
+from app.fields.schema import FieldDef, Schema, Stage
+from app.tickets.queries import META_SORTS, Filter, Sort, TicketQuery, parse_filters
 
 RESERVED_ARGS = frozenset({"q", "sort", "limit", "cursor"})
 CUSTOM_PREFIX = "fields."
@@ -33,6 +36,29 @@ def _split(name: str) -> tuple[str, bool]:
     if name.startswith(CUSTOM_PREFIX):
         return name[len(CUSTOM_PREFIX):], True
     return name, False
+
+
+def _operand_fits(field: FieldDef, value: Any) -> bool:
+    if field.type_name in ID_TYPES:
+        return id_fits(value)
+    if field.type_name == "datetime" and isinstance(value, str):
+        return instant_fits(value)
+    return True
+
+
+def check_operands(schema: Schema, filters: tuple[Filter, ...]) -> None:
+    """Refuse operands the database cannot compare (an id beyond 32 bits, an instant
+    before year 1 in UTC) with 422, before they reach a query."""
+    errors = {}
+    for flt in filters:
+        field = schema.by_key[flt.key]
+        operands = flt.value if isinstance(flt.value, list | tuple) else [flt.value]
+        if flt.op not in ("empty", "not_empty", "is") and not all(
+            _operand_fits(field, operand) for operand in operands
+        ):
+            errors[flt.key] = _("Not a valid value for this field.")
+    if errors:
+        raise invalid(errors)
 
 
 def parse_sort(schema: Schema, viewer: Viewer, raw: str) -> Sort:
@@ -58,6 +84,7 @@ def ticket_query(schema: Schema, viewer: Viewer) -> tuple[TicketQuery, str]:
     if unknown:
         raise invalid(unknown, _("Filter by built-in fields or by fields.<key>."))
     filters = parse_filters(pairs)
+    check_operands(schema, filters)
     sort = parse_sort(schema, viewer, request.args.get("sort") or DEFAULT_SORT)
     text = request.args.get("q", "")
     limit = limit_arg()

@@ -200,6 +200,30 @@ def test_invalid_or_unknown_values_are_422_and_store_nothing(api_as, customer, h
     assert _count(app, Ticket) == before
 
 
+def test_an_empty_string_clears_like_null(api_as, customer, helpdesk, app):
+    response = api_as(customer).post("/tickets", json={
+        "title": "x", "description": "d", "notify_person": "", "priority": "",
+        "fields": {**HARDWARE, "impact": ""}})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["notify_person"] is None and body["priority"] is None
+    assert body["fields"]["impact"] is None
+
+
+@pytest.mark.parametrize("company", [2**31, 2**63, -2**31 - 1, False, "1", 1.0])
+def test_ids_must_be_whole_numbers_within_32_bits(api_as, agent, customer, helpdesk, company):
+    response = api_as(agent).post("/tickets", json={
+        "title": "x", "description": "d", "company": company, "requester": customer.id,
+        "notify_person": customer.id, "fields": HARDWARE})
+    assert response.status_code == 422 and "company" in response.get_json()["fields"]
+
+
+def test_an_instant_out_of_range_is_422(api_as, agent, opened):
+    response = api_as(agent).patch(f"/tickets/{opened.number}",
+                                   json={"request_date": "0001-01-01T00:00:00+01:00"})
+    assert response.status_code == 422 and "request_date" in response.get_json()["fields"]
+
+
 @pytest.mark.parametrize(("data", "content_type", "status"), [
     ("{not json", "application/json", 400),
     ("[1, 2]", "application/json", 422),
@@ -234,6 +258,10 @@ def test_multipart_create_refuses_files_for_other_fields_and_a_missing_ticket(
         "seats": [(io.BytesIO(b"1"), "one.txt")],
     }, content_type="multipart/form-data")
     assert wrong.status_code == 422 and "seats" in wrong.get_json()["fields"]
+    extra = api.post("/tickets", data={
+        "ticket": json.dumps({"title": "x", "description": "d", "fields": HARDWARE}),
+        "title": "again"}, content_type="multipart/form-data")
+    assert extra.status_code == 422 and "title" in extra.get_json()["fields"]
 
 
 # -- changing --------------------------------------------------------------------------
@@ -349,7 +377,8 @@ def test_sorting(api_as, agent, several):
     "fields.budget=10", "fields.root_cause__empty=1", "budget=10", "nonsense=1",
     "fields.title=x", "sort=fields.budget", "sort=nonsense", "status__gt=new",
     "fields.seats__gt=many", "limit=0", "limit=1000", "limit=x", "cursor=forged",
-    "request_date__gt=not-a-date", "fields.due__lt=2026-13-45",
+    "request_date__gt=not-a-date", "fields.due__lt=2026-13-45", "assignee=1E10",
+    "requester=1.5", "company=nan", "request_date__gt=0001-01-01T00:00:00%2B01:00",
 ])
 def test_bad_or_hidden_filters_are_422_for_customers(api_as, customer, several, query):
     response = api_as(customer).get(f"/tickets?{query}")
@@ -421,3 +450,33 @@ def test_a_cursor_belongs_to_its_query(api_as, agent, helpdesk, make_ticket, cus
     assert reused.status_code == 422 and "cursor" in reused.get_json()["fields"]
     tampered = api.get(f"/tickets?limit=1&sort=created&cursor={cursor[:-2]}xx")
     assert tampered.status_code == 422
+
+
+def test_nul_characters_are_refused_before_the_database(api_as, owner, opened):
+    api = api_as(owner)
+    number = opened.number
+    for response, key in [
+        (api.patch(f"/tickets/{number}", json={"title": "a\u0000b"}), "title"),
+        (api.patch(f"/tickets/{number}", json={"fields": {"module": "a\u0000"}}), "fields"),
+        (api.post(f"/tickets/{number}/comments", json={"body": "a\u0000b"}), "body"),
+        (api.post("/companies", json={"name": "a\u0000b"}), "name"),
+        (api.get("/tickets?q=a%00b"), "q"),
+        (api.get("/tickets?fields.product_version=a%00b"), "fields.product_version"),
+        (api.post(f"/tickets/{number}/attachments", data={"body": "a\u0000"},
+                  content_type="multipart/form-data"), "body"),
+    ]:
+        assert response.status_code == 422, key
+        assert key in response.get_json()["fields"]
+    assert api.get("/tickets/a%00b").status_code == 404
+    assert api.post("/companies", data=b'["a\\u0000"]',
+                    content_type="application/json").status_code == 422
+
+
+@pytest.mark.parametrize("depth", [900, 5000])
+def test_deeply_nested_bodies_are_refused_not_crashed_on(api_as, customer, helpdesk, depth):
+    nested = "[" * depth + "]" * depth
+    response = api_as(customer).post(
+        "/tickets", data='{"title": "x", "fields": {"tags": ' + nested + "}}",
+        content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert set(response.get_json()) == {"error", "fields"}

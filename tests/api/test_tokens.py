@@ -245,3 +245,15 @@ def test_cli_refuses_unknown_users(app):
     result = app.test_cli_runner().invoke(args=["sportello", "token", "create",
                                                 "nobody@example.com"])
     assert result.exit_code != 0 and "No user" in result.output
+
+
+# -- one error format ------------------------------------------------------------------
+
+def test_unknown_routes_and_methods_answer_in_the_error_format(api_as, customer):
+    api = api_as(customer)
+    for response, status in ((api.get("/no/such/thing"), 404),
+                             (api.delete("/tickets"), 405),
+                             (api.put("/fields", json={}), 405)):
+        assert response.status_code == status
+        body = response.get_json()
+        assert set(body) == {"error", "fields"} and body["error"]

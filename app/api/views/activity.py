@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from app.api import activity
 from app.api.activity import COMMENT_CREATE
 from app.api.auth import caller
-from app.api.blueprint import bp
+from app.api.blueprint import ID, bp
 from app.api.body import check_body, json_object
 from app.api.errors import ApiError, invalid, not_found
 from app.api.pagination import fingerprint, id_page, page_response
@@ -64,10 +64,10 @@ def upload_attachments(number: str):
     files = real_files(request.files.getlist("files"))
     if not files:
         raise invalid({"files": _("Attach at least one file, in parts named files.")})
-    unknown = set(request.form) - {"body", "internal", "field"}
-    unknown |= set(request.files) - {"files"}
+    unknown = {str(key) for key in request.form if key not in ("body", "internal", "field")}
+    unknown |= {str(key) for key in request.files if key != "files"}
     if unknown:
-        raise invalid({key: _("Unknown property.") for key in sorted(unknown)})
+        raise invalid({key: _("Unknown property.") for key in unknown})
     key = request.form.get("field", "").strip()
     internal = _flag("internal")
     if not key:
@@ -88,7 +88,7 @@ def upload_attachments(number: str):
                             for a in activity.attachments_by_id(new_ids)]}, 201
 
 
-@bp.get("/tickets/<number>/attachments/<int:attachment_id>")
+@bp.get(f"/tickets/<number>/attachments/<{ID}:attachment_id>")
 def download_attachment(number: str, attachment_id: int):
     schema = current_schema()
     ticket = visible_ticket(number)

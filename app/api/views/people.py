@@ -14,15 +14,12 @@ from app.accounts.models import Company, Role, User
 from app.accounts.services import create_company, create_user
 from app.api import people_json
 from app.api.auth import caller, staff_only
-from app.api.blueprint import bp
+from app.api.blueprint import ID, bp
 from app.api.body import check_body, json_object
 from app.api.errors import invalid
 from app.api.interim import services as people
 from app.api.interim.models import InterimInvite
 from app.api.pagination import fingerprint, id_page, page_response
-
-#: Ids in paths are 32-bit: a larger number is no record (404), not a database error.
-ID = "int(max=2147483647)"
 
 
 @bp.get("/companies")

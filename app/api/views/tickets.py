@@ -71,6 +71,9 @@ def _creation_body() -> tuple[dict[str, Any], dict[str, list]]:
     if not isinstance(body, dict):
         raise invalid({"ticket": _("Put the ticket as a JSON object in the part named "
                                    "ticket.")})
+    unknown = {str(key) for key in request.form if key != "ticket"}
+    if unknown:
+        raise invalid({key: _("Unknown property.") for key in unknown})
     return body, {key: request.files.getlist(key) for key in request.files}
 
 
