@@ -100,3 +100,24 @@ def test_field_labels_follow_the_language(api_as, make_user, helpdesk):
 
 def test_document_needs_a_token(client):
     assert client.get("/api/v1/openapi.json").status_code == 401
+
+
+def test_servers_follow_the_url_prefix(fresh_database_url):
+    from app import create_app
+    from app.accounts.services import create_user
+    from app.api.tokens import create_token
+    from app.extensions import db
+
+    mounted = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url,
+                          "SPORTELLO_URL_PREFIX": "/support"})
+    try:
+        with mounted.app_context():
+            user = create_user(email="mounted@example.com", name="M", role="agent")
+            secret = create_token(user, "Mounted").secret
+        response = mounted.test_client().get(
+            "/support/api/v1/openapi.json", headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 200
+        assert response.get_json()["servers"] == [{"url": "/support/api/v1"}]
+    finally:
+        with mounted.app_context():
+            db.engine.dispose()

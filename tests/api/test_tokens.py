@@ -257,3 +257,25 @@ def test_unknown_routes_and_methods_answer_in_the_error_format(api_as, customer)
         assert response.status_code == status
         body = response.get_json()
         assert set(body) == {"error", "fields"} and body["error"]
+
+
+def test_every_worker_counts_against_the_same_limit(fresh_database_url):
+    """Two apps on one database (two workers, or two hosts) share each token's window."""
+    from app import create_app
+
+    settings = {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "SPORTELLO_API_RATE_LIMIT": 3}
+    workers = [create_app(settings), create_app(settings)]
+    try:
+        with workers[0].app_context():
+            from app.accounts.services import create_user
+
+            user = create_user(email="worker@example.com", name="W", role=Role.AGENT)
+            secret = create_token(user, "Shared").secret
+        clients = [ApiClient(worker.test_client(), secret) for worker in workers]
+        statuses = [clients[n % 2].get("/fields").status_code for n in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert clients[0].get("/fields").status_code == 429
+    finally:
+        for worker in workers:
+            with worker.app_context():
+                db.engine.dispose()
