@@ -14,7 +14,6 @@ from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 
 from app.accounts.services import AccountError
-from app.api.interim.services import PeopleError
 from app.fields.changes import SchemaRefused
 from app.tickets.errors import TicketError
 from app.tickets.queries import QueryError
@@ -74,10 +73,3 @@ def register_handlers(bp: Blueprint) -> None:
     @bp.errorhandler(AccountError)
     def _account_error(error: AccountError):
         return error_response(invalid({error.field or "body": str(error)}))
-
-    @bp.errorhandler(PeopleError)
-    def _people_error(error: PeopleError):
-        if error.status == 404:
-            return error_response(not_found())
-        return error_response(ApiError(error.status, error.message,
-                                       {error.field: error.message} if error.field else {}))

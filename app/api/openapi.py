@@ -37,7 +37,6 @@ _ERRORS = {
     403: "The token may not do this: its scope, its user's role, or fields the user may "
          "not write (named in fields).",
     404: "No such resource, or not visible to the token's user.",
-    409: "The resource is in a state that does not allow this.",
     413: "The upload is too large.",
     415: "The body is not of a supported media type.",
     422: "Invalid input: fields maps each input concerned to a message.",
@@ -166,18 +165,23 @@ def _people_schemas() -> dict[str, dict]:
                              "company": {"type": "integer"}, "email": {"type": "string"},
                              "active": {"type": "boolean"}, "created": _INSTANT,
                              "last_login": nullable(_INSTANT)}}
-    invite = {"type": "object", "required": ["id", "company", "email", "status"],
-              "properties": {**people_json.invite_create()["properties"],
-                             "id": {"type": "integer"}, "email": {"type": "string"},
-                             "status": {"type": "string",
-                                        "enum": list(people_json.INVITE_STATUSES)},
-                             "created": _INSTANT, "expires": _INSTANT}}
+    invite = {"type": "object", "required": ["id", "company", "state", "max_uses", "uses"],
+              "properties": {"id": {"type": "integer"},
+                             "company": nullable({"type": "integer"}),
+                             "note": {"type": "string"}, "max_uses": {"type": "integer"},
+                             "uses": {"type": "integer"},
+                             "state": {"type": "string",
+                                       "enum": list(people_json.INVITE_STATES)},
+                             "created": _INSTANT, "expires": _INSTANT,
+                             "revoked": nullable(_INSTANT),
+                             "token": {"type": "string", "description": "Only in the answer "
+                                       "that made the link: it is not stored."}}}
     return {
         "Company": company, "CompanyCreate": people_json.COMPANY_CREATE,
         "CompanyUpdate": people_json.COMPANY_UPDATE, "CompanyPage": _page("Company"),
         "Person": person, "PersonCreate": people_json.person_create(),
         "PersonUpdate": people_json.person_update(), "PersonPage": _page("Person"),
-        "Invite": invite, "InviteCreate": people_json.invite_create(),
+        "Invite": invite, "InviteCreate": people_json.INVITE_CREATE,
         "InvitePage": _page("Invite"),
     }
 
@@ -288,9 +292,8 @@ def _staff_paths() -> dict[str, dict]:
     invite_filters = [
         {"name": "company", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": _ID}},
-        {"name": "status", "in": "query", "required": False,
-         "schema": {"type": "string", "enum": list(people_json.INVITE_STATUSES)}},
-        *_PAGE_PARAMETERS,
+        {"name": "state", "in": "query", "required": False,
+         "schema": {"type": "string", "enum": list(people_json.INVITE_STATES)}},
     ]
     return {
         "/companies": {
@@ -329,16 +332,16 @@ def _staff_paths() -> dict[str, dict]:
                                (403, 404)),
         },
         "/invites": {
-            "get": _operation("listInvites", "Invites.", 200, _ref("InvitePage"), (403, 422),
-                              parameters=invite_filters),
-            "post": _operation("createInvite", "Invite a person to a company.", 201,
-                               _ref("Invite"), (400, 403, 404, 415, 422),
+            "get": _operation("listInvites", "Invite links, newest first.", 200,
+                              _ref("InvitePage"), (403, 404, 422), parameters=invite_filters),
+            "post": _operation("createInvite", "Make an invite link (its token is in this "
+                               "answer only).", 201, _ref("Invite"), (400, 403, 404, 415, 422),
                                body=_json(_ref("InviteCreate"))),
         },
         "/invites/{invite_id}": {
             "parameters": [_path("invite_id", "The invite's id.", _ID)],
-            "delete": _operation("revokeInvite", "Revoke an invite.", 200, _ref("Invite"),
-                                 (403, 404, 409)),
+            "delete": _operation("revokeInvite", "Revoke an invite link.", 200,
+                                 _ref("Invite"), (403, 404)),
         },
     }
 

@@ -110,33 +110,35 @@ def person_json(person) -> dict[str, Any]:
     }
 
 
-# -- invites -----------------------------------------------------------------------
+# -- invites ---------------------------------------------------------------------
 
-INVITE_STATUSES = ("pending", "accepted", "revoked", "expired")
+INVITE_STATES = ("active", "expired", "revoked", "used_up")
+#: How long a new invite link works unless the body says otherwise.
+INVITE_DAYS = 14
+
+INVITE_CREATE = _body({
+    "company": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1,
+                "description": "The company the link joins; null: the first person who "
+                               "registers creates a company."},
+    "days": {"type": "integer", "minimum": 1, "maximum": 365},
+    "max_uses": {"type": "integer", "minimum": 1, "maximum": 1000},
+    "note": {"type": "string", "maxLength": 200},
+})
 
 
-def invite_create() -> dict:
-    properties = person_properties()
-    return _body({
-        "company": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-        "email": properties["email"],
-        "name": {"type": "string", "maxLength": 100},
-        "surname": properties["surname"],
-        "is_company_manager": properties["is_company_manager"],
-        "language": properties["language"],
-    }, ("company", "email"))
-
-
-def invite_json(invite) -> dict[str, Any]:
-    return {
+def invite_json(invite, token: str | None = None) -> dict[str, Any]:
+    """An invite link; ``token`` only in the answer that made it (it is not stored)."""
+    body = {
         "id": invite.id,
         "company": invite.company_id,
-        "email": invite.email,
-        "name": invite.name or "",
-        "surname": invite.surname or "",
-        "is_company_manager": invite.is_company_manager,
-        "language": invite.language or "",
-        "status": invite.status(utcnow()),
+        "note": invite.note or "",
+        "max_uses": invite.max_uses,
+        "uses": invite.uses,
+        "state": str(invite.state(utcnow())),
         "created": _instant(invite.created_at),
         "expires": _instant(invite.expires_at),
+        "revoked": _instant(invite.revoked_at),
     }
+    if token is not None:
+        body["token"] = token
+    return body

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from app.accounts.models import Role
+from tests.api.conftest import ApiClient
 
 
 @pytest.fixture
@@ -75,16 +78,14 @@ def test_persons_create_update_deactivate(staff, make_company, api_as, make_toke
     changed = staff.patch(f"/companies/{company.id}/persons/{person['id']}",
                           json={"phone": "+39 051 123456", "is_company_manager": False})
     assert changed.status_code == 200 and changed.get_json()["phone"] == "+39 051 123456"
-    from tests.api.conftest import ApiClient
-
-    class Person:
-        id = person["id"]
-
-    their_api = ApiClient(client, make_token(Person))
+    their_api = ApiClient(client, make_token(SimpleNamespace(id=person["id"])))
     assert their_api.get("/fields").status_code == 200
     gone = staff.post(f"/companies/{company.id}/persons/{person['id']}/deactivate")
     assert gone.status_code == 200 and gone.get_json()["active"] is False
     assert their_api.get("/fields").status_code == 401
+    back = staff.patch(f"/companies/{company.id}/persons/{person['id']}", json={"active": True})
+    assert back.status_code == 200 and back.get_json()["active"] is True
+    assert their_api.get("/fields").status_code == 200
 
 
 def test_person_refusals(staff, make_company, make_user, customer):
@@ -108,46 +109,45 @@ def test_person_refusals(staff, make_company, make_user, customer):
                        json={"language": "de"}).status_code == 422
 
 
-def test_invites(staff, make_company, customer):
+def test_invite_links(staff, make_company, agent):
     company = make_company()
-    made = staff.post("/invites", json={"company": company.id, "email": "New@Example.com",
-                                        "name": "Nuova", "is_company_manager": True})
+    made = staff.post("/invites", json={"company": company.id, "days": 7, "max_uses": 3,
+                                        "note": " For the accounts office "})
     assert made.status_code == 201, made.get_json()
     invite = made.get_json()
-    assert invite["status"] == "pending" and invite["email"] == "new@example.com"
-    again = staff.post("/invites", json={"company": company.id, "email": "new@example.com"})
-    assert again.status_code == 422 and "email" in again.get_json()["fields"]
-    registered = staff.post("/invites", json={"company": company.id, "email": customer.email})
-    assert registered.status_code == 422
-    assert staff.post("/invites", json={"company": 999999, "email": "x@example.com"}) \
-        .status_code == 404
-    listed = staff.get(f"/invites?company={company.id}&status=pending").get_json()["items"]
-    assert [i["id"] for i in listed] == [invite["id"]]
+    assert invite["state"] == "active" and invite["company"] == company.id
+    assert invite["note"] == "For the accounts office" and invite["max_uses"] == 3
+    assert len(invite["token"]) > 30 and invite["revoked"] is None
+    open_link = staff.post("/invites", json={"company": None}).get_json()
+    assert open_link["company"] is None and open_link["max_uses"] == 1
+    listed = staff.get("/invites").get_json()["items"]
+    assert [i["id"] for i in listed] == [open_link["id"], invite["id"]]  # newest first
+    assert all("token" not in i for i in listed)  # shown once, never stored
+    assert [i["id"] for i in staff.get(f"/invites?company={company.id}").get_json()["items"]] \
+        == [invite["id"]]
     revoked = staff.delete(f"/invites/{invite['id']}")
-    assert revoked.status_code == 200 and revoked.get_json()["status"] == "revoked"
-    assert staff.get("/invites?status=pending").get_json()["items"] == []
-    assert [i["id"] for i in staff.get("/invites?status=revoked").get_json()["items"]] == [
+    assert revoked.status_code == 200 and revoked.get_json()["state"] == "revoked"
+    assert [i["id"] for i in staff.get("/invites?state=active").get_json()["items"]] == [
+        open_link["id"]]
+    assert [i["id"] for i in staff.get("/invites?state=revoked").get_json()["items"]] == [
         invite["id"]]
     assert staff.delete("/invites/999999").status_code == 404
 
 
-def test_invite_query_and_body_refusals(staff):
-    assert staff.get("/invites?status=lost").status_code == 422
+@pytest.mark.parametrize(("body", "key"), [
+    ({"company": 999999}, None), ({"days": 0}, "days"), ({"days": 366}, "days"),
+    ({"max_uses": 1001}, "max_uses"), ({"note": "x" * 201}, "note"),
+    ({"email": "a@example.com"}, "email"), ({"company": "1"}, "company"),
+])
+def test_invite_refusals(staff, body, key):
+    response = staff.post("/invites", json=body)
+    if key is None:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 422 and key in response.get_json()["fields"]
+
+
+def test_invite_query_refusals(staff):
+    assert staff.get("/invites?state=lost").status_code == 422
     assert staff.get("/invites?company=abc").status_code == 422
-    response = staff.post("/invites", json={"email": "a@example.com"})
-    assert response.status_code == 422 and "company" in response.get_json()["fields"]
-
-
-def test_an_accepted_invite_cannot_be_revoked(app, staff, make_company):
-    from app.api.interim.models import InterimInvite
-    from app.database import atomic
-    from app.extensions import db
-    from app.timeutil import utcnow
-
-    invite = staff.post("/invites", json={"company": make_company().id,
-                                          "email": "used@example.com"}).get_json()
-    with app.app_context(), atomic():
-        db.session.get(InterimInvite, invite["id"]).accepted_at = utcnow()
-    response = staff.delete(f"/invites/{invite['id']}")
-    assert response.status_code == 409 and response.get_json()["error"]
-    assert staff.get("/invites?status=accepted").get_json()["items"][0]["id"] == invite["id"]
+    assert staff.get("/invites?company=999999").status_code == 404

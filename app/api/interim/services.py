@@ -1,160 +1,104 @@
-"""Interim services for companies, their persons and invites (see the package docstring).
-
-Creating a company or a person uses ``app.accounts.services``, which main has;
-what main lacks (changing, deactivating, inviting) is here, with the same
-habits: one ``atomic()`` per change, a translated message naming the input.
-"""
+"""Stand-ins with onboarding's names and signatures (see the package docstring)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from app.accounts.models import Company, Role, User
-from app.accounts.services import email_taken
+from app.accounts.services import AccountError, create_company, create_user, email_taken
 from app.api.interim.models import InterimInvite
 from app.database import atomic
 from app.extensions import db
 from app.timeutil import utcnow
 
-INVITE_DAYS = 14
-COMPANY_ATTRIBUTES = frozenset({"name", "vat_number", "address", "ticketing_enabled",
-                                "hourly_rate"})
-PERSON_ATTRIBUTES = frozenset({"email", "name", "surname", "phone", "mobile", "job_role",
-                               "language", "is_company_manager", "active"})
+#: Fields of a person that staff edit.
+PERSON_FIELDS = (
+    "name", "surname", "email", "phone", "mobile", "job_role", "language", "is_company_manager",
+)
 
 
-class PeopleError(ValueError):
-    """A change was refused: ``status`` 404 (no such record), 409 or 422 (``field``)."""
-
-    def __init__(self, status: int, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.field = field
-
-
-# -- companies ---------------------------------------------------------------------
-
-def companies() -> Select:
-    """Every customer company, by id (a statement, for keyset pages)."""
-    return select(Company)
-
-
-def get_company(company_id: int) -> Company:
-    company = db.session.get(Company, company_id)
+def save_company(
+    company: Company | None,
+    *,
+    name: str,
+    vat_number: str,
+    address: str,
+    ticketing_enabled: bool,
+    hourly_rate: Decimal | None,
+) -> Company:
+    """Create a company (``company`` None) or change one."""
+    values = {
+        "name": name.strip(), "vat_number": vat_number.strip(), "address": address.strip(),
+        "ticketing_enabled": ticketing_enabled, "hourly_rate": hourly_rate,
+    }
     if company is None:
-        raise PeopleError(404, _("There is no such company."))
+        return create_company(**values)
+    with atomic():
+        for key, value in values.items():
+            setattr(company, key, value)
     return company
 
 
-def update_company(company_id: int, changes: Mapping[str, Any]) -> Company:
-    """Change a company's details; switching ticketing off stops its persons' access."""
+def add_person(company: Company, **details) -> User:
+    """Add a person without a password (onboarding also e-mails the activation link)."""
+    if not details.get("email"):
+        raise AccountError(_("An e-mail address is required."), "email")
+    return create_user(role=Role.CUSTOMER, company=company, password=None, **details)
+
+
+def update_person(user: User, **details) -> User:
+    unknown = set(details) - set(PERSON_FIELDS)
+    if unknown:
+        raise AttributeError(f"not a person field: {sorted(unknown)}")
     with atomic():
-        company = get_company(company_id)
-        for name, value in changes.items():
-            if name not in COMPANY_ATTRIBUTES:
-                raise AttributeError(f"Company has no attribute {name!r} to change")
-            setattr(company, name, value.strip() if isinstance(value, str) else value)
-    return company
+        new_email = User.normalise_email(details.pop("email", user.email))
+        if new_email != user.email and email_taken(new_email):
+            raise AccountError(_("This e-mail address is already registered."), "email")
+        for key, value in details.items():
+            setattr(user, key, value.strip() if isinstance(value, str) else value)
+        user.email = new_email
+    return user
 
 
-# -- persons -----------------------------------------------------------------------
-
-def persons_of(company_id: int) -> Select:
-    get_company(company_id)
-    return select(User).where(User.company_id == company_id, User.role == Role.CUSTOMER.value)
-
-
-def get_person(company_id: int, person_id: int) -> User:
-    person = db.session.get(User, person_id)
-    if person is None or person.company_id != company_id or not person.is_customer:
-        raise PeopleError(404, _("There is no such person in this company."))
-    return person
-
-
-def update_person(company_id: int, person_id: int, changes: Mapping[str, Any]) -> User:
-    """Change a person's details; ``active`` False deactivates them (and their tokens)."""
+def set_person_active(user: User, active: bool) -> None:
+    """Deactivate (ending every session) or reactivate a person."""
     with atomic():
-        person = get_person(company_id, person_id)
-        for name, value in changes.items():
-            if name not in PERSON_ATTRIBUTES:
-                raise AttributeError(f"User has no attribute {name!r} to change")
-            if name == "email":
-                value = User.normalise_email(value)
-                if value != person.email and email_taken(value):
-                    raise PeopleError(422, _("This e-mail address is already registered."),
-                                      "email")
-            elif isinstance(value, str):
-                value = value.strip()
-            setattr(person, name, value)
-    return person
+        user.active = active
+        if not active:
+            user.session_version += 1
 
 
-def deactivate_person(company_id: int, person_id: int) -> User:
-    return update_person(company_id, person_id, {"active": False})
-
-
-# -- invites -----------------------------------------------------------------------
-
-def invites(company_id: int | None = None, status: str | None = None) -> Select:
-    """Invites, optionally of one company and in one status (a statement, for pages)."""
-    statement = select(InterimInvite)
-    if company_id is not None:
-        statement = statement.where(InterimInvite.company_id == company_id)
-    now = utcnow()
-    if status == "pending":
-        statement = statement.where(InterimInvite.revoked_at.is_(None),
-                                    InterimInvite.accepted_at.is_(None),
-                                    InterimInvite.expires_at > now)
-    elif status == "accepted":
-        statement = statement.where(InterimInvite.accepted_at.is_not(None),
-                                    InterimInvite.revoked_at.is_(None))
-    elif status == "revoked":
-        statement = statement.where(InterimInvite.revoked_at.is_not(None))
-    elif status == "expired":
-        statement = statement.where(InterimInvite.revoked_at.is_(None),
-                                    InterimInvite.accepted_at.is_(None),
-                                    InterimInvite.expires_at <= now)
-    return statement
-
-
-def create_invite(actor: Any, company_id: int, email: str, **details: Any) -> InterimInvite:
-    """Invite ``email`` to join the company; refused if registered or already invited."""
-    email = User.normalise_email(email)
+def create_invite(
+    *, company: Company | None, days: int, max_uses: int, note: str, created_by: User
+) -> tuple[InterimInvite, str]:
+    """A new link and its token; the token is not stored and cannot be shown again."""
+    token = secrets.token_urlsafe(32)
     with atomic() as session:
-        get_company(company_id)
-        if email_taken(email):
-            raise PeopleError(422, _("This e-mail address is already registered."), "email")
-        pending = session.scalar(invites(status="pending").where(InterimInvite.email == email))
-        if pending is not None:
-            raise PeopleError(422, _("This address already has a pending invite."), "email")
-        now = utcnow()
         invite = InterimInvite(
-            company_id=company_id, email=email, created_by_id=actor.id, created_at=now,
-            expires_at=now + timedelta(days=INVITE_DAYS),
-            token_hash=hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest(),
-            **{name: value.strip() if isinstance(value, str) else value
-               for name, value in details.items()},
+            token_hash=hashlib.sha256(token.encode()).hexdigest(), company=company,
+            created_by_id=created_by.id, note=note.strip(), max_uses=max_uses, uses=0,
+            expires_at=utcnow() + timedelta(days=days),
         )
         session.add(invite)
-    return invite
+    return invite, token
 
 
-def revoke_invite(invite_id: int) -> InterimInvite:
+def list_invites(company: Company | None = None) -> list[InterimInvite]:
+    """Newest first."""
+    query = select(InterimInvite).order_by(InterimInvite.created_at.desc(),
+                                           InterimInvite.id.desc())
+    if company is not None:
+        query = query.where(InterimInvite.company_id == company.id)
+    return list(db.session.scalars(query))
+
+
+def revoke_invite(invite: InterimInvite) -> None:
     with atomic():
-        invite = db.session.get(InterimInvite, invite_id)
-        if invite is None:
-            raise PeopleError(404, _("There is no such invite."))
-        if invite.accepted_at is not None:
-            raise PeopleError(409, _("This invite was already used: deactivate the person "
-                                     "instead."))
         if invite.revoked_at is None:
             invite.revoked_at = utcnow()
-    return invite
