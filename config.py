@@ -123,6 +123,10 @@ class Config:
     SPORTELLO_ACTIVATION_DAYS = 7
     #: Validity of e-mail confirmation links, in days.
     SPORTELLO_VERIFY_EMAIL_DAYS = 7
+    #: API requests one personal access token may make per window (0: no limit).
+    SPORTELLO_API_RATE_LIMIT = 300
+    #: Length of the API rate-limit window, in seconds.
+    SPORTELLO_API_RATE_WINDOW_SECONDS = 60
 
 
 class DevelopmentConfig(Config):

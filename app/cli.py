@@ -95,11 +95,13 @@ def init_app(app: Flask) -> None:
     Each app gets its own group, so a plugin's commands exist only where the
     plugin is enabled.
     """
+    from app.api.cli import token_cli
     from app.fields.cli import fields_cli
     from app.plugins.discovery import PluginError
     from app.plugins.manager import get_plugin_manager
 
     sportello.add_command(fields_cli)
+    sportello.add_command(token_cli)
     commands: dict[str, click.Command] = {}
     for plugin, provided in get_plugin_manager(app).collect("sportello_cli_commands"):
         for command in provided:

@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.extensions import login_manager
+from app.extensions import csrf, login_manager
 from app.plugins import hookimpl
 from app.plugins.discovery import PluginError
 from app.plugins.manager import get_plugin_manager
@@ -71,6 +71,8 @@ def menu_items() -> list[ShownItem]:
 
 @hookimpl(tryfirst=True)  # the core's names are taken first: a clash blames the plugin
 def sportello_register_blueprints(app: Flask):
+    from app.api.profile import bp as api_tokens_bp
+    from app.api.views import bp as api_bp
     from app.auth.reset_views import bp as password_bp
     from app.auth.views import bp as auth_bp
     from app.desk.views import admin_bp as desk_admin_bp
@@ -86,10 +88,13 @@ def sportello_register_blueprints(app: Flask):
     from app.reports.portal_views import bp as portal_reports_bp
     from app.reports.views import bp as reports_bp
 
+    # The API authenticates with bearer tokens only, never with the session cookie:
+    # a cross-site request carries no token, so there is nothing for CSRF to guard.
+    csrf.exempt(api_bp)
     return (
         main_bp, auth_bp, password_bp, notify_bp, companies_bp, invites_bp, registration_bp,
         fields_admin_bp, interventions_bp, reports_bp, portal_reports_bp, portal_bp, desk_bp,
-        desk_admin_bp,
+        desk_admin_bp, api_bp, api_tokens_bp,
     )
 
 

@@ -30,7 +30,8 @@ def test_merge_closes_the_duplicate_and_tells_its_requester(app, browser, login,
             Comment.ticket_id == duplicate.id, Comment.internal.is_(False))).one()
         assert kept.number in told.body
         replied = db.session.scalars(db.select(OutboxEvent).where(
-            OutboxEvent.ticket_id == duplicate.id, OutboxEvent.topic == "ticket.replied")).all()
+            OutboxEvent.ticket_id == duplicate.id, OutboxEvent.topic == "ticket.replied")
+            .order_by(OutboxEvent.id)).all()
         assert [event.payload["public"] for event in replied] == [False, True]
     kept_page = browser.get(f"/desk/tickets/{kept.number}").get_data(as_text=True)
     assert f'<a href="/desk/tickets/{duplicate.number}">{duplicate.number}</a>' in kept_page
