@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.dates import format_datetime
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -140,11 +141,25 @@ def register_blueprints(app: Flask) -> None:
     for item in (*reports_menu_items(), *portal_menu):
         add_menu_item(app, item)
 
+    app.before_request(_refuse_nul_characters)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_session_user)
     _register_template_helpers(app)
+
+
+def _refuse_nul_characters():
+    """A NUL character cannot be stored (PostgreSQL refuses it in text): say so plainly
+    instead of failing later. The API checks its JSON bodies itself."""
+    from app.errors import render_error
+
+    sources = (request.args, request.form) if request.mimetype != "application/json" else ()
+    values = (value for source in sources for _key, value in source.items(multi=True))
+    if any("\x00" in value for value in values):
+        return render_error(400, _("The request contains a character that cannot be stored "
+                                   "(NUL). Remove it and try again."))
+    return None
 
 
 def _register_template_helpers(app: Flask) -> None:

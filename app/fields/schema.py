@@ -63,6 +63,15 @@ class Localised:
         return bool(self.en or self.it)
 
 
+def _member(value: Any, allowed: frozenset) -> bool:
+    """``value in allowed``, false for values that cannot be in a set at all (a list
+    or an object sent where one value belongs, not yet refused by validation)."""
+    try:
+        return value in allowed
+    except TypeError:
+        return False
+
+
 @dataclass(frozen=True, eq=False)
 class ItemDef:
     key: str
@@ -74,7 +83,7 @@ class ItemDef:
 
     def offered_under(self, parent: Any) -> bool:
         """Whether a cascading item is offered when the parent field holds ``parent``."""
-        return not self.parent_keys or parent in self.parent_keys
+        return not self.parent_keys or _member(parent, self.parent_keys)
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,8 +112,8 @@ class Condition:
     def holds(self, values: Mapping[str, Any]) -> bool:
         current = values.get(self.field)
         if isinstance(current, list | tuple):
-            return any(item in self.values for item in current)
-        return current in self.values
+            return any(_member(item, self.values) for item in current)
+        return _member(current, self.values)
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,7 +8,7 @@ user's language and name the field's constraint, never a validator's jargon.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 
 from app.fields.schema import FieldDef, Schema, current_language, schema_cache
 from app.fields.types.base import CheckContext
+from app.fields.types.scalar import parse_instant
 
 FORMATS = FormatChecker(formats=())
 
@@ -58,7 +59,7 @@ def _is_datetime(value: object) -> bool:
     if not isinstance(value, str):
         return True
     try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parse_instant(value)
     except ValueError:
         return False
     return "T" in value
@@ -116,10 +117,18 @@ def _message(field: FieldDef, error: ValidationError) -> str:
     return _("This value is not valid.")
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, list) and any(_has_nul(item) for item in value)
+
+
 def validate_value(
     schema: Schema, field: FieldDef, value: Any, context: CheckContext
 ) -> str | None:
     """The first problem with ``value`` for ``field``, as a message; None if valid."""
+    if _has_nul(value):
+        return _("The text contains a character that cannot be stored (NUL).")
     if field.type.is_empty(value):
         return None
     error = next(iter(_validator(schema, field).iter_errors(value)), None)

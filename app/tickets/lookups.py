@@ -8,11 +8,19 @@ from sqlalchemy import select
 
 from app.accounts.models import Company, Role, User
 from app.extensions import db
+from app.fields.types.base import MAX_ID
+
+
+def as_id(value: object) -> int | None:
+    """``value`` if it can be a row id, else None (an unvalidated value never reaches SQL)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
+        return value
+    return None
 
 
 class DatabaseLookups:
-    def __init__(self, company_id: int | None) -> None:
-        self.company_id = company_id
+    def __init__(self, company_id: object) -> None:
+        self.company_id = as_id(company_id)
 
     @cached_property
     def company_person_ids(self) -> frozenset[int]:

@@ -39,6 +39,7 @@ from app.fields.gate import Viewer, permission
 from app.fields.schema import FieldDef, Schema, Stage, current_schema
 from app.fields.types.base import Storage
 from app.tickets import search
+from app.tickets.lookups import as_id
 from app.tickets.models import Ticket, TicketValue
 from app.tickets.values import BUILTIN_COLUMNS, load_values_many
 
@@ -141,7 +142,13 @@ def _builtin_column(field_def: FieldDef):
     return getattr(Ticket, BUILTIN_COLUMNS[field_def.key][0])
 
 
+#: Built-in fields whose column holds a row id.
+_ID_COLUMNS = frozenset({"company", "requester", "notify_person", "assignee"})
+
+
 def _builtin_operand(schema: Schema, field_def: FieldDef, value: Any) -> Any:
+    if field_def.key in _ID_COLUMNS and as_id(value) is None:
+        raise ValueError(value)  # a database would refuse it, or worse, overflow
     _column, to_column, _from = BUILTIN_COLUMNS[field_def.key]
     return to_column(schema, value)
 
@@ -182,7 +189,7 @@ def _condition(schema: Schema, field_def: FieldDef, flt: Filter,
             return _builtin_condition(schema, field_def, op, flt.value,
                                       field_def.key in unindexed)
         return _custom_condition(field_def, op, flt.value)
-    except (TypeError, ValueError, AttributeError, KeyError):
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
         raise QueryError(
             _("%(field)s: the filter value is not valid.", field=str(field_def.label)),
             {field_def.key: _("Not a valid value for this field.")},

@@ -305,6 +305,10 @@ def add_comment(
         raise ValidationFailed({"body": _("Write a message or attach a file.")})
     if len(body) > 50_000:
         raise ValidationFailed({"body": _("At most %(n)s characters.", n=50_000)})
+    if "\x00" in body:
+        raise ValidationFailed(
+            {"body": _("The text contains a character that cannot be stored (NUL).")}
+        )
     with _write(viewer, ticket.id, schema, via) as stored_keys:
         current = schema.status_by_id(ticket.status_id)
         now = utcnow()

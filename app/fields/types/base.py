@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from app.fields.schema import FieldDef
 
 
+#: The largest id a database integer column holds (persons, companies, files).
+MAX_ID = 2**31 - 1
+
 #: The empty first option of a dropdown.
 NO_CHOICE = SelectChoice("", "—")
 
@@ -141,9 +144,13 @@ class FieldType(ABC):
     def is_empty(self, value: Any) -> bool:
         return value is None or value == "" or value == []
 
+    def empty(self) -> Any:
+        """The one form of "no value" that is stored and compared."""
+        return [] if self.multiple else None
+
     def normalise(self, field: FieldDef, value: Any) -> Any:
         """The canonical form of a valid value, as it is stored and compared."""
-        return value
+        return self.empty() if self.is_empty(value) else value
 
     # -- storage --------------------------------------------------------------
     def to_scalar(self, field: FieldDef, value: Any) -> Any:

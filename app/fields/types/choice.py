@@ -54,7 +54,8 @@ def _cascade_error(field, keys: list[str], context: CheckContext) -> str | None:
         return None
     parent = context.values.get(field.cascade_from)
     by_key = field.list.by_key
-    if any(not by_key[key].offered_under(parent) for key in keys if key in by_key):
+    if any(not by_key[key].offered_under(parent) for key in keys
+           if isinstance(key, str) and key in by_key):
         return _("This choice is not available for the value chosen above.")
     return None
 

@@ -16,6 +16,7 @@ from wtforms.validators import Optional
 from app.accounts.models import Company, Role, User
 from app.extensions import db
 from app.fields.types.base import (
+    MAX_ID,
     NO_CHOICE,
     CheckContext,
     ChoiceContext,
@@ -70,7 +71,7 @@ class PersonType(FieldType):
         ]
 
     def json_schema(self, field) -> dict:
-        return {"type": "integer", "minimum": 1}
+        return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
     def check(self, field, value, context: CheckContext) -> str | None:
         if value not in context.lookups.company_person_ids:
@@ -181,7 +182,8 @@ class AttachmentType(FieldType):
         return None  # files travel beside the values; the write path stores them
 
     def json_schema(self, field) -> dict:
-        schema: dict[str, Any] = {"type": "array", "items": {"type": "integer", "minimum": 1}}
+        schema: dict[str, Any] = {"type": "array",
+                                  "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
         if field.setting("max_files"):
             schema["maxItems"] = int(field.setting("max_files"))
         return schema

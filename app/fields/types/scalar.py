@@ -86,7 +86,9 @@ class TextType(FieldType):
         return text or None
 
     def normalise(self, field, value) -> Any:
-        return value.strip() or None if isinstance(value, str) else value
+        if isinstance(value, str):
+            return value.strip() or None
+        return super().normalise(field, value)
 
     def from_text(self, field, text: str) -> Any:
         text = text.strip()
@@ -259,10 +261,17 @@ class DateType(FieldType):
 
 
 def parse_instant(value: str) -> datetime:
-    """An ISO 8601 instant as naive UTC; a value without offset is taken as UTC."""
+    """An ISO 8601 instant as naive UTC; a value without offset is taken as UTC.
+
+    Raises ValueError for anything else, including instants whose UTC time falls
+    outside the calendar (year 1 at +01:00).
+    """
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise ValueError(value) from None
     return moment
 
 
@@ -332,6 +341,9 @@ class CheckboxType(FieldType):
 
     def is_empty(self, value) -> bool:
         return value is None or value is False
+
+    def empty(self) -> Any:
+        return False
 
     def to_scalar(self, field, value) -> float:
         return 1.0
