@@ -302,9 +302,11 @@ def _phase_statement(base: Select, plan: _SortPlan, phase: int, cursor) -> tuple
         sort_value = aliased(TicketValue)
         column = getattr(sort_value, plan.join_field.type.storage.value)
         if phase == 1:
+            # No "column IS NOT NULL": a value row of this field always fills its column,
+            # and PostgreSQL, taking the two conditions as independent, would expect
+            # a fraction of the rows and pick a plan that sorts them all.
             statement = base.add_columns(column).join(sort_value, and_(
                 sort_value.ticket_id == Ticket.id, sort_value.field_id == plan.join_field.id,
-                column.is_not(None),
             ))
             expression = column
             # The value index ends with ticket_id: ordering by it (equal to Ticket.id)
