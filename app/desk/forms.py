@@ -18,18 +18,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.desk.settings import MAX_REOPEN_DAYS
+from app.fields.types.reference import int_or_none
 
 NOTE_LIMIT = 2000
 LANGUAGES = [SelectChoice("it", "Italiano"), SelectChoice("en", "English")]
-
-
-def int_or_none(value) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _note(label=None):

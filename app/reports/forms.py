@@ -24,6 +24,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from app.fields.types.reference import int_or_none
 from app.reports.building import ReportScope
 from app.reports.errors import BillingError
 from app.reports.interventions import InterventionInput, MaterialInput
@@ -135,13 +136,6 @@ class WholeNumber(StringField):
         return str(self.data) if self.data is not None else ""
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class MaterialForm(Form):
     description = StringField(_l("Material"))
     quantity = DecimalText(_l("Quantity"))
@@ -151,7 +145,7 @@ class MaterialForm(Form):
 
 class InterventionForm(FlaskForm):
     work_date = DayField(_l("Date"))
-    operator_id = SelectField(_l("Operator"), coerce=_int_or_none, validate_choice=False)
+    operator_id = SelectField(_l("Operator"), coerce=int_or_none, validate_choice=False)
     start_time = ClockField(_l("Start"))
     end_time = ClockField(_l("End"), description=_l("An end before the start is on the next "
                                                     "day."))
@@ -271,7 +265,7 @@ class RateForm(FlaskForm):
 
 
 class ReportScopeForm(FlaskForm):
-    company_id = SelectField(_l("Company"), coerce=_int_or_none, validate_choice=False)
+    company_id = SelectField(_l("Company"), coerce=int_or_none, validate_choice=False)
     period_start = DayField(_l("From"))
     period_end = DayField(_l("To"))
     tickets = StringField(_l("Or these tickets only"),

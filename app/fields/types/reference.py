@@ -30,7 +30,8 @@ from app.fields.types.choice import DropdownType
 _REFERENCE_OPERATORS = ("in", "not_in", "empty", "not_empty")
 
 
-def _int_or_none(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
+    """A select's submitted id as an int; None for no choice or anything else."""
     if value in (None, ""):
         return None
     try:
@@ -41,7 +42,7 @@ def _int_or_none(value: Any) -> int | None:
 
 def _select(field, **kwargs) -> UnboundField:
     # Choices are filled per form from data; the write path checks the value.
-    return SelectField(choices=[], coerce=_int_or_none, validate_choice=False,
+    return SelectField(choices=[], coerce=int_or_none, validate_choice=False,
                        validators=[Optional()], **kwargs)
 
 
