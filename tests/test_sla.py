@@ -417,3 +417,28 @@ def test_the_desk_queue_and_ticket_page_show_the_due_times(app, office, make_tic
     assert "Printer on fire" in queue and "Reply overdue</span>" in queue
     page = browser.get(f"/desk/tickets/{ticket.number}").get_data(as_text=True)
     assert "Reply overdue</span>" in page and "Resolution overdue" in page
+
+
+def test_a_breach_is_mailed_to_the_assignee_else_to_staff(app, office, make_ticket, make_user):
+    from app.notify.models import MailMessage
+
+    set_targets(app, high=("2", "8"))
+    agent = make_user(Role.AGENT, email="sla.agent@example.com")
+    colleague = make_user(Role.AGENT, email="sla.colleague@example.com")
+    alone = make_ticket(priority="high", title="Nobody on it")
+    taken = make_ticket(priority="high", title="Taken")
+    with app.app_context():
+        update_ticket(db.session.get(User, agent.id), db.session.get(Ticket, taken.id),
+                      {"assignee": agent.id})
+    opened(app, alone, rome(2026, 3, 2, 9, 0))
+    opened(app, taken, rome(2026, 3, 2, 9, 0))
+    with app.app_context():
+        services.check_breaches(rome(2026, 3, 2, 11, 30))
+        mails = db.session.scalars(select(MailMessage).where(
+            MailMessage.template == "sla_breach").order_by(MailMessage.id)).all()
+    by_ticket = {}
+    for mail in mails:
+        by_ticket.setdefault(mail.ticket_id, set()).add(mail.to_email)
+    assert by_ticket[taken.id] == {agent.email}
+    assert {agent.email, colleague.email} <= by_ticket[alone.id]
+    assert all("missed its first-response target" in m.text_body for m in mails)

@@ -17,14 +17,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.accounts.profile import get_profile
 from app.database import atomic
 from app.extensions import db
 from app.fields.schema import current_schema
+from app.notify.links import desk_ticket_url
+from app.notify.outbox import enqueue_mail
+from app.notify.rendering import mail_language
 from app.plugins.events import TicketEvent
 from app.tickets.models import Ticket
 from app.timeutil import utcnow
@@ -160,11 +164,29 @@ def _record_breach(
 
 
 def notify_breach(ticket_id: int, kind: str, due_at: datetime | None) -> None:
-    """Tell staff a target was missed. For now a warning in the log (and the breach row,
-    listed on the SLA page); e-mail to the assignee joins here once mail is in the core."""
-    number = db.session.scalar(select(Ticket.number).where(Ticket.id == ticket_id))
+    """Tell staff a target was missed: a warning in the log, and an e-mail (queued in
+    the outbox with the breach row) to the assignee, or to all active staff when the
+    ticket has no active assignee."""
+    ticket = db.session.get(Ticket, ticket_id)
     log.warning("SLA breached: ticket %s missed its %s target (due %s UTC)",
-                number, kind.replace("_", " "), due_at or "while paused")
+                ticket.number, kind.replace("_", " "), due_at or "while paused")
+    assignee = db.session.get(User, ticket.assignee_id) if ticket.assignee_id else None
+    if assignee is not None and assignee.active:
+        staff = [assignee]
+    else:
+        staff = db.session.scalars(select(User).where(
+            User.role.in_([Role.OWNER.value, Role.AGENT.value]), User.active.is_(True))).all()
+    link = desk_ticket_url(ticket)
+    for person in staff:
+        language = mail_language(person.language)
+        with force_locale(language):
+            due = format_datetime(due_at, "short") if due_at else ""
+        enqueue_mail(
+            to_email=person.email, template="sla_breach", language=language, recipient=person,
+            thread_key=f"ticket-{ticket.id}", ticket_id=ticket.id,
+            context={"number": ticket.number, "title": ticket.title, "kind": kind,
+                     "due": due, "link": link},
+        )
 
 
 def _for_update(statement, *, skip_locked: bool = False):
