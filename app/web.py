@@ -119,7 +119,6 @@ def register_blueprints(app: Flask) -> None:
                 )
             except ValueError as error:  # e.g. a blueprint name already taken
                 raise PluginError(f"Plugin {plugin!r}: {error}") from error
-    add_menu_item(app, MenuItem("main.index", _l("Home"), order=0))
     add_menu_item(app, MenuItem("desk.queue", _l("Queue"), _is_staff, order=10))
     add_menu_item(app, MenuItem("desk_admin.profile", _l("Settings"), _is_owner, order=90))
     add_menu_item(
@@ -196,11 +195,7 @@ def local_time(value: datetime | None) -> str:
 
 def home_url(user) -> str:
     """Where a user lands after logging in: staff in the queue, customers in the portal."""
-    if getattr(user, "is_staff", False):
-        return url_for("desk.queue")
-    if getattr(user, "is_customer", False):
-        return url_for("portal.tickets")
-    return url_for("main.index")
+    return url_for("desk.queue") if user.is_staff else url_for("portal.tickets")
 
 
 def is_safe_next(target: str | None) -> bool:

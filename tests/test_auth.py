@@ -18,12 +18,12 @@ def test_login_and_logout(browser, make_user):
     user = make_user(Role.AGENT, email="Agent.One@Example.com")
     response = browser.login("agent.one@EXAMPLE.com", PASSWORD)
     assert response.status_code == 302
-    home = browser.get("/")
+    home = browser.get("/", follow_redirects=True)
     assert home.status_code == 200
     assert user.name in home.get_data(as_text=True)
     response = browser.logout()
     assert response.status_code == 302
-    assert browser.get("/").status_code == 302  # back to the login page
+    assert browser.get("/desk/").status_code == 302  # back to the login page
 
 
 def test_remember_me_sets_cookie(browser, make_user):
@@ -41,7 +41,7 @@ def test_wrong_password_is_refused(browser, make_user):
     response = browser.login("wrong@example.com", "not the password")
     assert response.status_code == 200
     assert "Wrong e-mail or password." in response.get_data(as_text=True)
-    assert browser.get("/").status_code == 302
+    assert browser.get("/desk/").status_code == 302
 
 
 def test_unknown_email_gets_the_same_message(browser):
@@ -58,7 +58,7 @@ def test_lockout_after_repeated_failures(app, browser, make_user):
     assert response.status_code == 429
     text = response.get_data(as_text=True)
     assert "Too many failed attempts" in text and "15 more minutes" in text
-    assert browser.get("/").status_code == 302  # the right password did not get in
+    assert browser.get("/desk/").status_code == 302  # the right password did not get in
 
 
 def test_lockout_expires(app, browser, make_user):
@@ -103,7 +103,7 @@ def test_logout_needs_post_with_csrf(browser, make_user):
     make_user(Role.AGENT, email="out@example.com")
     browser.login("out@example.com", PASSWORD)
     assert browser.client.post("/logout").status_code == 400
-    assert browser.get("/").status_code == 200
+    assert browser.get("/desk/").status_code == 200
 
 
 def test_disabled_account_cannot_log_in(browser, make_user):
@@ -136,4 +136,4 @@ def test_password_change_ends_other_sessions(app, browser, make_user):
         account = db.session.get(type(user), user.id)
         account.set_password("another long password")
         db.session.commit()
-    assert browser.get("/").status_code == 302
+    assert browser.get("/desk/").status_code == 302

@@ -64,8 +64,8 @@ def test_unsupported_browser_language_falls_back_to_english(client):
 def test_user_preference_beats_browser(browser, make_user):
     make_user(Role.AGENT, email="italiano@example.com", language="it")
     browser.login("italiano@example.com", PASSWORD)
-    html = browser.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Benvenuto" in html
+    html = browser.get("/desk/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="it"' in html and "Coda" in html
 
 
 def test_language_switch_for_visitors(browser):

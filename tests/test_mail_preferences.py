@@ -38,7 +38,7 @@ def test_the_page_offers_what_concerns_each_person(desk, browser, who, expected)
     assert page.status_code == 200
     assert _checkboxes(html) == sorted(expected)
     assert html.count("checked") == len(expected) - (COMPANY_TICKETS in expected)  # defaults
-    assert f'href="{URL}"' in browser.get("/").get_data(as_text=True)  # in the menu
+    assert f'href="{URL}"' in browser.home()  # in the menu
 
 
 def test_the_page_speaks_the_persons_language(desk, browser):

@@ -28,7 +28,7 @@ def test_failed_mail_is_listed_and_retried(app, browser, make_user, smtp_factory
     html = browser.get("/staff/mail-problems").get_data(as_text=True)
     assert "gone@example.com" in html and "Test message from Sportello" in html
     assert "550" in html and "No such user here" in html
-    assert 'href="/staff/mail-problems"' in browser.get("/").get_data(as_text=True)  # menu
+    assert 'href="/staff/mail-problems"' in browser.home()  # menu
 
     handler.refused.clear()  # the address was fixed on the other side
     url = f"/staff/mail-problems/{message.id}/retry"
@@ -59,7 +59,7 @@ def test_only_the_owner_sees_mail_problems(app, browser, make_user):
     assert browser.get("/staff/mail-problems").status_code == 302  # log in first
     browser.login("agent@example.com", PASSWORD)
     assert browser.get("/staff/mail-problems").status_code == 403
-    assert "/staff/mail-problems" not in browser.get("/").get_data(as_text=True)
+    assert "/staff/mail-problems" not in browser.home()
     response = browser.submit("/staff/mail-problems/1/retry", {}, form_url="/")
     assert response.status_code == 403
 

@@ -33,13 +33,13 @@ def test_staff_only(browser, make_user):
     for url in ("/staff/companies", "/staff/companies/new", "/staff/invites",
                 "/staff/invites/new"):
         assert browser.get(url).status_code == 403, url
-    assert 'href="/staff/companies"' not in browser.get("/").get_data(as_text=True)
+    assert 'href="/staff/companies"' not in browser.home()
 
 
 def test_menu_and_list(staff, make_company):
     make_company(name="Zeta Srl", vat_number="IT111")
     make_company(name="Alfa Spa", vat_number="IT222", ticketing_enabled=False)
-    home = staff.get("/").get_data(as_text=True)
+    home = staff.home()
     assert 'href="/staff/companies"' in home and 'href="/staff/invites"' in home
     assert 'href="/staff/mail-problems"' not in home  # owner only
     html = staff.get("/staff/companies").get_data(as_text=True)
@@ -162,10 +162,10 @@ def test_deactivation_ends_sessions(app, browser, make_company, make_user):
 
     person = make_user(Role.CUSTOMER, email="session@example.com")
     browser.login("session@example.com", PASSWORD)
-    assert browser.get("/").status_code == 200
+    assert browser.get("/portal/").status_code == 200
     with app.app_context():
         set_person_active(db.session.get(User, person.id), False)
-    assert browser.get("/").status_code == 302
+    assert browser.get("/portal/").status_code == 302
 
 
 def test_resend_activation_only_without_password(app, staff, make_company, make_user):

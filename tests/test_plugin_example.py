@@ -27,7 +27,7 @@ def test_the_suite_runs_with_the_example_enabled(app):
 def test_menu_entry_and_page_for_staff_only(browser, make_user):
     make_user(Role.AGENT, email="agent@example.com")
     browser.login("agent@example.com", PASSWORD)
-    home = browser.get("/").get_data(as_text=True)
+    home = browser.home()
     assert '<a href="/hello/">Greetings</a>' in home
     page = browser.get("/hello/")
     assert page.status_code == 200 and "No ticket greeted yet." in page.get_data(as_text=True)
@@ -36,14 +36,14 @@ def test_menu_entry_and_page_for_staff_only(browser, make_user):
 def test_customers_see_neither_entry_nor_page(browser, make_user):
     make_user(Role.CUSTOMER, email="customer@example.com")
     browser.login("customer@example.com", PASSWORD)
-    assert "/hello/" not in browser.get("/").get_data(as_text=True)
+    assert "/hello/" not in browser.home()
     assert browser.get("/hello/").status_code == 403
 
 
 def test_plugin_strings_are_translated(browser, make_user):
     make_user(Role.OWNER, email="owner@example.com", language="it")
     browser.login("owner@example.com", PASSWORD)
-    assert '<a href="/hello/">Saluti</a>' in browser.get("/").get_data(as_text=True)
+    assert '<a href="/hello/">Saluti</a>' in browser.home()
 
 
 def test_created_tickets_are_greeted_once(app, browser, make_user):

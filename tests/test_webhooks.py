@@ -325,7 +325,7 @@ def test_old_successful_deliveries_are_pruned(app, receiver, make_ticket):
 def test_owner_adds_and_edits_an_endpoint(app, browser, make_user):
     make_user(Role.OWNER, email="boss@example.com")
     browser.login("boss@example.com", PASSWORD)
-    home = browser.get("/").get_data(as_text=True)
+    home = browser.home()
     assert '<a href="/admin/webhooks/">Webhooks</a>' in home
     form = browser.get("/admin/webhooks/new").get_data(as_text=True)
     assert 'checked id="on_created"' in form and 'checked id="on_closed"' in form  # all, at first
@@ -377,7 +377,7 @@ def test_only_the_owner_reaches_the_pages(browser, make_user, role):
     browser.login("someone@example.com", PASSWORD)
     assert browser.get("/admin/webhooks/").status_code == 403
     assert browser.get("/admin/webhooks/deliveries").status_code == 403
-    assert "/admin/webhooks/" not in browser.get("/").get_data(as_text=True)
+    assert "/admin/webhooks/" not in browser.home()
 
 
 def test_visitors_are_sent_to_log_in(client):

@@ -9,7 +9,6 @@ from flask import (
     abort,
     current_app,
     redirect,
-    render_template,
     request,
     send_from_directory,
     session,
@@ -17,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from app.accounts.profile import get_profile
-from app.web import is_safe_next
+from app.web import home_url, is_safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -25,7 +24,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def index():
-    return render_template("main/index.html", user=current_user)
+    """Everyone has a home of their own: staff the queue, customers their tickets."""
+    return redirect(home_url(current_user))
 
 
 @bp.route("/logo")

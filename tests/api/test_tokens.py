@@ -59,7 +59,7 @@ def test_missing_or_unknown_token_is_401(client, header):
 
 def test_session_cookie_does_not_authenticate_the_api(browser, customer):
     browser.login(customer.email, PASSWORD)
-    assert browser.get("/").status_code == 200
+    assert browser.get("/portal/").status_code == 200
     assert browser.get("/api/v1/fields").status_code == 401
 
 
@@ -225,7 +225,7 @@ def test_profile_page_needs_login(client):
 
 def test_menu_links_to_the_token_page(browser, customer):
     browser.login(customer.email, PASSWORD)
-    assert 'href="/profile/tokens"' in browser.get("/").get_data(as_text=True)
+    assert 'href="/profile/tokens"' in browser.home()
 
 
 # -- command line ---------------------------------------------------------------------

@@ -193,4 +193,4 @@ def test_unknown_ticket_or_person_are_refused(people, as_user):
 def test_only_the_owner_sees_the_revocation_page(people, as_user, browser):
     for user in (people.agent, people.alice):
         assert as_user(user).get("/portal/links").status_code == 404
-    assert 'href="/portal/links"' in as_user(people.owner).get("/").get_data(as_text=True)
+    assert 'href="/portal/links"' in as_user(people.owner).home()

@@ -206,7 +206,7 @@ def test_rates_page(app, login, owner, agent, company):
 
 def test_menu_entries(login, owner, make_user, company):
 
-    html = login(owner).get("/").get_data(as_text=True)
+    html = login(owner).home()
     assert 'href="/reports/"' in html
 
 

@@ -37,9 +37,9 @@ def test_managers_see_the_issued_reports_of_their_company(login, manager, report
 
 
 def test_menu_shows_reports_to_managers_only(login, manager, person, report, browser):
-    assert 'href="/portal/reports/"' in login(manager).get("/").get_data(as_text=True)
+    assert 'href="/portal/reports/"' in login(manager).home()
     browser.logout()
-    assert 'href="/portal/reports/"' not in login(person).get("/").get_data(as_text=True)
+    assert 'href="/portal/reports/"' not in login(person).home()
 
 
 @pytest.mark.parametrize("who", ["person", "stranger_manager", "agent"])
