@@ -248,6 +248,9 @@ def build_schema(revision: str, version: int, types: Mapping[str, FieldType]) ->
     return Schema(revision, version, tuple(fields), MappingProxyType(lists), statuses)
 
 
+_REVISION_SQL = "SELECT revision, version FROM schema_state WHERE id = 1"
+
+
 class SchemaCache:
     """Per-application cache of the snapshot, checked against the database revision.
 
@@ -262,14 +265,11 @@ class SchemaCache:
         self.derived: dict[Any, Any] = {}
 
     def get(self) -> Schema:
-        from app.fields.models import SchemaState
         from app.fields.types.registry import get_registry
 
-        table = SchemaState.__table__
-        # Plain SQL on the session's connection: every request asks this once.
-        state = db.session.connection().execute(
-            select(table.c.revision, table.c.version).where(table.c.id == 1)
-        ).one()
+        # Plain SQL on the session's connection: every request asks this, so it skips
+        # even SQLAlchemy's statement compilation.
+        state = db.session.connection().exec_driver_sql(_REVISION_SQL).one()
         schema = self._schema
         if schema is not None and schema.revision == state.revision:
             return schema
