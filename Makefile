@@ -11,7 +11,7 @@ export FLASK_APP = app
 CATALOGS = app/translations $(wildcard app/*/translations) $(wildcard plugins/*/translations) \
            $(wildcard docs/examples/*/translations)
 
-.PHONY: run install install-dev catalogs migrate demo test lint bench extract-messages clean chromium
+.PHONY: run install install-dev catalogs migrate demo test lint bench extract-messages clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,17 +42,21 @@ run: install migrate demo
 	SPORTELLO_MAIL_SEND_INTERVAL=2 SPORTELLO_BASE_URL=http://$(HOST):$(PORT) \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-# Browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`);
+# WeasyPrint embeds subsets of fonts in PDFs with HarfBuzz's subsetter.
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-chromium:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+system-packages:
+	@missing=""; \
+	test -x $(CHROMIUM) || missing="chromium"; \
+	/sbin/ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	test -z "$$missing" || { \
+	  echo "Installing Debian's$$missing for the browser and PDF tests"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
 
-test: install-dev chromium
+test: install-dev system-packages
 	$(BIN)/pytest
 
 lint: install-dev

@@ -184,8 +184,19 @@ def test_a_deactivated_assignee_is_replaced_by_every_agent(app, desk):
         assert {m.to_email for m in queued(mark)} == _staff(desk, "owner", "agent")
 
 
+def test_a_reader_who_lost_access_before_the_split_gets_no_message(app_ctx, desk,
+                                                                     smtp_server):
+    mark = last_mail_id()
+    _open(desk)
+    with atomic():
+        db.session.get(User, desk.notify.id).active = False
+    assert desk.notify.email not in {m.to_email for m in queued(mark)}
+    assert desk.notify.email not in deliver(smtp_server)
+
+
 def test_a_reader_who_lost_access_before_sending_gets_nothing(app_ctx, desk, smtp_server):
     _open(desk)
+    queued()  # the change's batch is split: a message for each reader, not yet rendered
     with atomic():
         db.session.get(User, desk.notify.id).active = False
     received = deliver(smtp_server)

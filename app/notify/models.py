@@ -99,3 +99,29 @@ class MailPreference(db.Model):
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class TicketMailBatch(db.Model):
+    """What one ticket change asks to e-mail, before it is split per recipient.
+
+    Written in the transaction of the change (one row however many people it
+    mails: creating an unassigned ticket alerts every agent); the sender turns
+    it into :class:`MailMessage` rows, one per recipient, and deletes it in one
+    transaction (:mod:`app.notify.fanout`).
+    """
+
+    __tablename__ = "ticket_mail_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer)
+    #: The ticket's people as the change left them (see ``TicketFacts``).
+    facts: Mapped[dict] = mapped_column(JSON)
+    #: The events of the change: [{"topic", "actor_id", "payload"}].
+    happenings: Mapped[list] = mapped_column(JSON)
+    #: Every value of the ticket after the change, by field key (the messages show these).
+    ticket_values: Mapped[dict] = mapped_column(JSON)
+    #: The portal's address as the change's request saw it (links in the messages).
+    base_url: Mapped[str] = mapped_column(String(500), default="")
+    #: Failed splits so far (a batch that keeps failing is logged, then left alone).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -74,6 +74,23 @@ class Person(NamedTuple):
         return self.role in (Role.OWNER.value, Role.AGENT.value)
 
 
+class TicketFacts(NamedTuple):
+    """What deciding the recipients needs of a ticket, as a change left it (kept
+    with the change's mail batch: the sender decides later, from these)."""
+
+    id: int
+    number: str
+    company_id: int | None
+    requester_id: int | None
+    notify_person_id: int | None
+    assignee_id: int | None
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketFacts:
+        return cls(ticket.id, ticket.number, ticket.company_id, ticket.requester_id,
+                   ticket.notify_person_id, ticket.assignee_id)
+
+
 @dataclass
 class Delivery:
     """One person's message about one ticket: why, and which replies it carries."""
@@ -99,11 +116,11 @@ class _Wanted:
     receipt: bool = False
 
 
-def _named(ticket: Ticket) -> list[int]:
+def _named(ticket: TicketFacts) -> list[int]:
     return [i for i in (ticket.requester_id, ticket.notify_person_id) if i is not None]
 
 
-def _staff_or_all(ticket: Ticket) -> int | str:
+def _staff_or_all(ticket: TicketFacts) -> int | str:
     """The assignee, or every member of staff when nobody (active) is assigned."""
     if ticket.assignee_id is not None:
         assignee = db.session.get(User, ticket.assignee_id)
@@ -112,7 +129,7 @@ def _staff_or_all(ticket: Ticket) -> int | str:
     return ALL_STAFF
 
 
-def _wanted(ticket: Ticket, happening: Happening) -> list[_Wanted]:
+def _wanted(ticket: TicketFacts, happening: Happening) -> list[_Wanted]:
     """What ``happening`` asks for, before looking at the people themselves."""
     actor_id, topic, payload = happening.actor_id, happening.topic, happening.payload
     if topic == "ticket.created":
@@ -179,7 +196,7 @@ _PEOPLE = _people_statement()
 
 
 def _people(
-    ticket: Ticket, wanted: Sequence[_Wanted]
+    ticket: TicketFacts, wanted: Sequence[_Wanted]
 ) -> tuple[list[Person], set[int], dict[int, dict[str, bool]]]:
     """Everyone ``wanted`` may reach (and may receive mail about ``ticket``), which of
     them watch the company's tickets, and their choices (one query)."""
@@ -223,7 +240,7 @@ def _members(audience: int | str, people: Iterable[Person],
     return [p for p in people if p.id == audience]
 
 
-def deliveries(ticket: Ticket, happenings: Sequence[Happening]) -> list[Delivery]:
+def deliveries(ticket: TicketFacts, happenings: Sequence[Happening]) -> list[Delivery]:
     """One delivery per person to e-mail about ``happenings`` of ``ticket``."""
     wanted = [w for h in happenings for w in _wanted(ticket, h) if w.audience is not None]
     if not wanted:

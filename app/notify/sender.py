@@ -6,7 +6,8 @@ short transaction: sent; failed for good (a 5xx for the recipient); or
 retried later with exponential backoff (anything temporary). When the
 connection itself fails, the rest of the batch is retried later too. Messages
 queued unrendered (ticket e-mails) are rendered first, see
-:mod:`app.notify.deferred`.
+:mod:`app.notify.deferred`; before that, ticket mail batches are split into
+messages (:mod:`app.notify.fanout`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from app.database import is_sqlite
-from app.notify import claims, deferred, locking
+from app.notify import claims, deferred, fanout, locking
 from app.notify.delivery import SmtpConnection, build_email, open_connection
 from app.notify.failures import Failure, classify
 from app.notify.hooks import allow_send
@@ -58,6 +59,7 @@ def send_pending(limit: int = 50) -> SendReport:
         report.locked = True
         return report
     try:
+        fanout.split_batches()
         rows = claims.claim_batch(token, limit)
         report.claimed = len(rows)
         if rows:

@@ -1,24 +1,26 @@
 """Ticket events to e-mails, inside the write transaction.
 
 The write path hands every event to :func:`collect` while its transaction is
-open. The messages are built once, just before that transaction commits
-(SQLAlchemy's ``before_commit``), still inside it: a change is stored with
-its mail and a refused change leaves none (the transactional outbox). Waiting
-for the commit lets one change that raises several events (a staff reply
-that also moves the status) give each person one message, showing the ticket
-as the change left it, and keeps the work out of the write path's hot loop.
-Nothing here touches the network: the sender delivers the rows later.
+open. Just before that transaction commits (SQLAlchemy's ``before_commit``),
+still inside it, each changed ticket gets one mail batch row: a change is
+stored with its mail and a refused change leaves none (the transactional
+outbox). Waiting for the commit lets one change that raises several events (a
+staff reply that also moves the status) give each person one message, showing
+the ticket as the change left it. Who receives what is decided by the sender
+when it splits the batch (:mod:`app.notify.fanout`): a new ticket that alerts
+every agent costs the write path one row, not one per agent. Nothing here
+touches the network.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.extensions import db
-from app.notify.outbox import enqueue_rows
+from app.notify.models import TicketMailBatch
 from app.notify.recipients import Happening
-from app.notify.ticket_mail import ticket_mail_rows
+from app.notify.ticket_mail import batch_row
 from app.tickets.models import OutboxEvent, Ticket
 
 #: The topics that can cause e-mails (``ticket.updated`` alone causes none).
@@ -46,8 +48,8 @@ def collect(outbox_event: OutboxEvent, ticket: Ticket) -> None:
 def _build_before_commit(session: Session) -> None:
     pending = session.info.pop(PENDING, None)
     if pending:
-        enqueue_rows([row for ticket, happenings in pending.values()
-                      for row in ticket_mail_rows(ticket, happenings)])
+        session.execute(insert(TicketMailBatch.__table__),
+                        [batch_row(ticket, happenings) for ticket, happenings in pending.values()])
 
 
 @event.listens_for(Session, "after_transaction_end")

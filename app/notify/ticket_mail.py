@@ -1,17 +1,19 @@
-"""Queue the e-mails about one ticket: one row per person, rendered later by the sender.
+"""The e-mails about one ticket change: one outbox row per person, rendered later.
 
-The write transaction stores who receives what and why (the recipients,
-their reasons, the replies, their links) and the ticket's values as the
-change left them — nothing is rendered there, so a change that alerts every
-agent stays cheap. The sender renders each row just before its first attempt
-(:mod:`app.notify.ticket_render`), from those values: a message shows the
-ticket as it was when it was queued, even when the mail server was down for
-an hour.
+The write transaction stores one batch per change (:func:`batch_row`): the
+ticket's people and values as the change left them and what happened. The
+sender splits it (:mod:`app.notify.fanout`) into rows saying who receives what
+and why (the recipients, their reasons, the replies, their links), and
+renders each row just before its first attempt (:mod:`app.notify.ticket_render`)
+from those values: a message shows the ticket as the change left it, even
+when the mail server was down for an hour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
 
 from app.accounts.models import User
 from app.extensions import db
@@ -19,8 +21,9 @@ from app.fields.gate import Viewer, permission, stage_for
 from app.fields.schema import Schema, current_schema
 from app.notify.links import desk_ticket_url, preferences_url, ticket_url
 from app.notify.outbox import outbox_row
-from app.notify.recipients import Happening, deliveries
+from app.notify.recipients import Happening, TicketFacts, deliveries
 from app.notify.rendering import mail_language
+from app.notify.urls import request_base_url
 from app.tickets.models import Ticket
 from app.tickets.values import load_values
 
@@ -43,7 +46,7 @@ def main_reason(reasons: Sequence[str]) -> str:
     return min(reasons, key=PRIORITY.index)
 
 
-def thread_key(ticket: Ticket) -> str:
+def thread_key(ticket: Ticket | TicketFacts) -> str:
     """One thread per ticket in the recipients' mail clients."""
     return f"ticket-{ticket.id}"
 
@@ -65,7 +68,7 @@ def _sees_status(person: User, schema: Schema, values: dict) -> bool:
     return status is not None and permission(Viewer.of(person), status, stage, values).visible
 
 
-def _values(schema, ticket: Ticket, happenings: Sequence[Happening]) -> dict:
+def _values(schema: Schema, ticket: Ticket, happenings: Sequence[Happening]) -> dict:
     """The ticket's values now. A new ticket's event carries them all (every value
     as a change from nothing), which spares a query on the busiest path."""
     if len(happenings) == 1 and happenings[0].topic == "ticket.created":
@@ -78,16 +81,31 @@ def _values(schema, ticket: Ticket, happenings: Sequence[Happening]) -> dict:
     return load_values(schema, ticket)
 
 
-def ticket_mail_rows(ticket: Ticket, happenings: Sequence[Happening]) -> list[dict]:
-    """The outbox rows of the messages ``happenings`` of ``ticket`` call for."""
+def batch_row(ticket: Ticket, happenings: Sequence[Happening]) -> dict[str, Any]:
+    """The :class:`~app.notify.models.TicketMailBatch` columns of one change of
+    ``ticket``, inside its transaction: all that the sender needs later."""
+    return {
+        "ticket_id": ticket.id,
+        "facts": TicketFacts.of(ticket)._asdict(),
+        "happenings": [asdict(happening) for happening in happenings],
+        "ticket_values": _values(current_schema(), ticket, happenings),
+        "base_url": request_base_url(),
+        "attempts": 0,
+    }
+
+
+def ticket_mail_rows(
+    ticket: TicketFacts, happenings: Sequence[Happening], values: dict[str, Any], base: str = ""
+) -> list[dict]:
+    """The outbox rows of the messages ``happenings`` of ``ticket`` call for, showing
+    ``values``, with links under ``base`` (see :func:`~app.notify.urls.external_url`)."""
     found = deliveries(ticket, happenings)
     if not found:
         return []
     assignment = _assignment(happenings)
-    preferences = preferences_url()
-    desk = desk_ticket_url(ticket)  # the same for all staff
+    preferences = preferences_url(base)
+    desk = desk_ticket_url(ticket, base)  # the same for all staff
     schema = current_schema()
-    values = _values(schema, ticket, happenings)
     rows = []
     for delivery in found:
         person = delivery.person
@@ -101,8 +119,7 @@ def ticket_mail_rows(ticket: Ticket, happenings: Sequence[Happening]) -> list[di
             "values": values,
             "reasons": reasons,
             "reply_ids": delivery.reply_ids,
-            # Links are made now: the sender may run where no request tells the address.
-            "link": desk if person.is_staff else ticket_url(person, ticket),
+            "link": desk if person.is_staff else ticket_url(person, ticket, base),
             "preferences_url": preferences,
             **(assignment if "assigned" in reasons else {}),
         }

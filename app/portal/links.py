@@ -60,10 +60,10 @@ def make_token(person_id: int, ticket_id: int, signed_at: datetime | None = None
     return _serializer().dumps([ticket_id, person_id, _millis(signed_at or utcnow())])
 
 
-def signed_ticket_url(person: User, ticket: Ticket) -> str:
+def signed_ticket_url(person: User, ticket: Ticket, base: str = "") -> str:
     """The link an e-mail gives ``person`` to open ``ticket`` without logging in
-    (absolute, under ``SPORTELLO_BASE_URL``; it works outside a request too)."""
-    return external_url("portal.link", token=make_token(person.id, ticket.id))
+    (absolute, under ``SPORTELLO_BASE_URL`` or ``base``; it works outside a request too)."""
+    return external_url("portal.link", base=base, token=make_token(person.id, ticket.id))
 
 
 def _read(token: str) -> tuple[int, int, datetime] | None:
