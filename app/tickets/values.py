@@ -45,7 +45,12 @@ BUILTIN_COLUMNS: dict[str, tuple[str, Callable, Callable]] = {
 }
 
 
-def _row(value: TicketValue) -> Row:
+#: A stored value as plain columns: reading pages of tickets builds no ORM objects.
+_VALUE_COLUMNS = (TicketValue.ticket_id, TicketValue.field_id, TicketValue.text,
+                  TicketValue.long, TicketValue.number, TicketValue.moment)
+
+
+def _row(value: Any) -> Row:
     return Row(value.text, value.long, value.number, value.moment)
 
 
@@ -57,7 +62,8 @@ def builtin_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
     return values
 
 
-def custom_values(schema: Schema, rows: Iterable[TicketValue]) -> dict[str, Any]:
+def custom_values(schema: Schema, rows: Iterable[Any]) -> dict[str, Any]:
+    """The custom values in ``rows`` (``ticket_value`` rows, in ``seq`` order) by key."""
     grouped: dict[int, list[Row]] = defaultdict(list)
     for value in rows:
         grouped[value.field_id].append(_row(value))
@@ -70,18 +76,19 @@ def custom_values(schema: Schema, rows: Iterable[TicketValue]) -> dict[str, Any]
 
 def load_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
     """Every value of ``ticket`` by field key, archived fields included."""
-    rows = db.session.scalars(
-        select(TicketValue).where(TicketValue.ticket_id == ticket.id).order_by(TicketValue.seq)
+    rows = db.session.execute(
+        select(*_VALUE_COLUMNS).where(TicketValue.ticket_id == ticket.id)
+        .order_by(TicketValue.seq)
     )
     return builtin_values(schema, ticket) | custom_values(schema, rows)
 
 
 def load_values_many(schema: Schema, tickets: list[Ticket]) -> dict[int, dict[str, Any]]:
     """Values of many tickets with one query for all their custom values."""
-    by_ticket: dict[int, list[TicketValue]] = defaultdict(list)
+    by_ticket: dict[int, list[Any]] = defaultdict(list)
     if tickets:
-        rows = db.session.scalars(
-            select(TicketValue)
+        rows = db.session.execute(
+            select(*_VALUE_COLUMNS)
             .where(TicketValue.ticket_id.in_([t.id for t in tickets]))
             .order_by(TicketValue.ticket_id, TicketValue.seq)
         )
