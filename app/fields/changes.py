@@ -36,6 +36,7 @@ from app.fields.schema import (
     Localised,
     Visibility,
     build_schema,
+    forget_revision,
 )
 from app.fields.types.base import ConversionError, Row
 from app.fields.types.registry import get_registry
@@ -407,6 +408,8 @@ def bump_revision(actor_id: int | None, summary: str, before: dict, after: dict)
     state.revision = str(uuid.uuid4())
     state.version += 1
     state.updated_at = utcnow()
+    db.session.flush()
+    forget_revision()
     db.session.add(SchemaChange(actor_id=actor_id, version=state.version, summary=summary,
                                 before=before, after=after))
     return state.version

@@ -29,19 +29,36 @@ def test_form_class_is_built_once_per_revision(app, load_schema):
     assert not hasattr(first, "contract_code")
 
 
-def test_cached_schema_costs_one_query(app, load_schema):
+def test_cached_schema_costs_one_query_per_transaction(app, load_schema):
     load_schema()
     statements = []
     with app.test_request_context():
-        current_schema()
+        current_schema()  # built and cached
+        db.session.commit()
         engine = db.session.get_bind()
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
+            first = current_schema()
             ticket_form_class(current_schema(), CUSTOMER, Stage.CREATE)
+            assert current_schema() is first
+            db.session.commit()  # a new transaction asks the database again
+            assert current_schema() is first
         finally:
             event.remove(engine, "before_cursor_execute", listener)
-    assert len(statements) == 1 and "schema_state" in statements[0]
+    queries = [s for s in statements if "SAVEPOINT" not in s]  # the tests' own transaction
+    assert len(queries) == 2 and all("schema_state" in q for q in queries)
+
+
+def test_a_schema_change_is_seen_in_its_own_transaction(app, load_schema):
+    load_schema()
+    with app.test_request_context():
+        before = current_schema()
+        document = example()
+        document["fields"].append(field("contract_code", "text"))
+        apply_document(None, document)
+        assert "contract_code" in current_schema().by_key
+        assert "contract_code" not in before.by_key
 
 
 def test_change_in_one_app_is_seen_by_another(fresh_database_url):
