@@ -12,7 +12,6 @@ when the mail server was down for an hour.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
 from app.accounts.models import User
@@ -87,7 +86,9 @@ def batch_row(ticket: Ticket, happenings: Sequence[Happening]) -> dict[str, Any]
     return {
         "ticket_id": ticket.id,
         "facts": TicketFacts.of(ticket)._asdict(),
-        "happenings": [asdict(happening) for happening in happenings],
+        # As they are (asdict would deep-copy every value of a new ticket's payload).
+        "happenings": [{"topic": h.topic, "actor_id": h.actor_id, "payload": h.payload}
+                       for h in happenings],
         "ticket_values": _values(current_schema(), ticket, happenings),
         "base_url": request_base_url(),
         "attempts": 0,

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import insert
 
 from app.database import atomic
 from app.extensions import db
@@ -62,7 +63,7 @@ def _refuse_unknown(schema: Schema, keys) -> None:
 
 
 @contextmanager
-def _write(viewer: Viewer, ticket_id: int | None, schema: Schema, via: str):
+def _write(viewer: Viewer, ticket_id: int | None, via: str):
     """The write transaction, with the audit of refusals and removal of stored files."""
     stored_keys: list[str] = []
     try:
@@ -137,11 +138,11 @@ def create_ticket(
     in no field (stored with ``ticket_id`` only, checked against the general limits).
     """
     files = files or {}
-    schema = current_schema()
     viewer = Viewer.of(actor)
     incoming = dict(data)
-    _refuse_unknown(schema, [*incoming, *files])
-    with _write(viewer, None, schema, via) as stored_keys:
+    with _write(viewer, None, via) as stored_keys:
+        schema = current_schema()  # as the write transaction sees it
+        _refuse_unknown(schema, [*incoming, *files])
         automatic = {}
         if not viewer.is_staff:
             automatic = {"company": actor.company_id, "requester": actor.id}
@@ -189,8 +190,8 @@ def create_ticket(
         insert_custom_values(schema, ticket.id, values)
         initial = {key: value for key, value in values.items()
                    if not schema.by_key[key].type.is_empty(value)}
-        db.session.add(TicketEvent(ticket_id=ticket.id, kind="created", actor_id=actor.id,
-                                   new=initial))
+        db.session.execute(insert(TicketEvent.__table__).values(  # no ORM object to flush
+            ticket_id=ticket.id, kind="created", actor_id=actor.id, new=initial, at=utcnow()))
         search.index_ticket(db.session, ticket, new=True)
         events.emit("ticket.created", ticket, actor.id, via=via,
                     changes={key: [None, value] for key, value in initial.items()})
@@ -208,10 +209,10 @@ def update_ticket(
 ) -> dict[str, list]:
     """Change fields of ``ticket``; returns the changes as {key: [old, new]}."""
     files = files or {}
-    schema = current_schema()
     viewer = Viewer.of(actor)
-    _refuse_unknown(schema, [*data, *files])
-    with _write(viewer, ticket.id, schema, via) as stored_keys:
+    with _write(viewer, ticket.id, via) as stored_keys:
+        schema = current_schema()  # as the write transaction sees it
+        _refuse_unknown(schema, [*data, *files])
         before = load_values(schema, ticket)
         stage = stage_for(schema.status_by_id(ticket.status_id).is_closed)
         checked = _check(viewer, schema, stage, before,
@@ -296,7 +297,6 @@ def add_comment(
     A reply can move the ticket's status (see ``workflow``); a customer's reply
     to a ticket closed too long ago is refused with an invitation to open a new one.
     """
-    schema = current_schema()
     viewer = Viewer.of(actor)
     body = (body or "").strip()
     if internal and not viewer.is_staff:
@@ -309,7 +309,8 @@ def add_comment(
         raise ValidationFailed(
             {"body": _("The text contains a character that cannot be stored (NUL).")}
         )
-    with _write(viewer, ticket.id, schema, via) as stored_keys:
+    with _write(viewer, ticket.id, via) as stored_keys:
+        schema = current_schema()  # as the write transaction sees it
         current = schema.status_by_id(ticket.status_id)
         now = utcnow()
         if current.is_closed and not viewer.is_staff and not workflow.may_reopen(
