@@ -24,6 +24,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 10_000
+    #: PostgreSQL's max_parallel_workers_per_gather for the app's connections. Pages
+    #: ask short queries; a parallel plan costs more to start than it saves, and its
+    #: workers take the cores other requests need.
+    SPORTELLO_PG_PARALLEL_WORKERS = 0
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True

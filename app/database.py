@@ -35,6 +35,12 @@ def configure_engine(app: Flask) -> None:
         connect_args.setdefault("check_same_thread", False)
         options["connect_args"] = connect_args
         options.pop("pool_pre_ping", None)
+    elif uri.startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        workers = int(app.config["SPORTELLO_PG_PARALLEL_WORKERS"])
+        connect_args["options"] = " ".join(filter(None, [
+            connect_args.get("options", ""), f"-c max_parallel_workers_per_gather={workers}"]))
+        options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

@@ -40,3 +40,20 @@ def test_sqlite_pragmas(app_ctx):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+
+
+def test_postgresql_sessions_plan_without_parallel_workers(app_ctx):
+    if engine_name() != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+
+
+def test_postgresql_checks_queue_filters_in_an_index_on_the_id(app_ctx):
+    if engine_name() != "postgresql":
+        pytest.skip("a PostgreSQL-only index")
+    indexes = {index["name"]: index for index in inspect(db.engine).get_indexes("ticket")}
+    index = indexes["ix_ticket_pg_filters"]
+    assert index["column_names"] == ["id"]
+    assert index["dialect_options"]["postgresql_include"] == [
+        "status_id", "priority", "assignee_id", "company_id"]
