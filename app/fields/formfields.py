@@ -13,7 +13,9 @@ class LocalDateTimeField(DateTimeLocalField):
     """A date-time typed in the owner's time zone, held as naive UTC.
 
     ``zone`` is a callable so that the owner's current time zone is read when
-    the form is used, not when its class is cached.
+    the form is used, not when its class is cached. The input shows hours and
+    minutes: a stored time with seconds (a request date, say) that comes back in
+    the same minute keeps its seconds, so an unchanged form changes nothing.
     """
 
     def __init__(self, *args, zone=lambda: ZoneInfo("UTC"), **kwargs) -> None:
@@ -33,6 +35,9 @@ class LocalDateTimeField(DateTimeLocalField):
         if isinstance(self.data, datetime):
             aware = self.data.replace(tzinfo=self._zone())
             self.data = aware.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+            shown = self.object_data
+            if isinstance(shown, datetime) and shown.replace(second=0, microsecond=0) == self.data:
+                self.data = shown
 
 
 class CheckboxListField(SelectMultipleField):

@@ -212,3 +212,23 @@ def test_both_sqlite_plans_for_custom_sorts_give_the_same_page(app, typed, monke
         monkeypatch.setattr(queries, "MANY", 1)  # as if the status matched many tickets
         many = [t.id for t in find_tickets(staff, query).tickets]
     assert few == many and len(few) == 4
+
+
+@pytest.mark.parametrize(("posted", "expected"), [
+    ("2026-03-01T10:30", "2026-03-01T09:30:17Z"),  # the minute shown: seconds kept
+    ("2026-03-01T10:31", "2026-03-01T09:31:00Z"),  # another minute: what was typed
+])
+def test_a_date_time_shown_to_the_minute_keeps_its_seconds_when_unchanged(
+        app, typed, posted, expected):
+    """The input shows hours and minutes (Europe/Rome here); an edit form sent back
+    unchanged must not record a change of the stored seconds."""
+    from app.fields.forms import build_ticket_form
+    from app.fields.gate import Viewer
+    from app.fields.schema import Stage
+
+    with app.test_request_context(method="POST", data={"t_datetime": posted}):
+        schema = current_schema()
+        staff = db.session.scalar(db.select(User).where(User.role == Role.AGENT.value))
+        form = build_ticket_form(schema, Viewer.of(staff), Stage.OPEN,
+                                 values={"t_datetime": "2026-03-01T09:30:17Z"})
+        assert form.json_values()["t_datetime"] == expected

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import User
-from app.desk.editing import as_changed
 from app.desk.forms import NOTE_LIMIT, AssignForm, MergeForm, ReplyForm, StatusForm
 from app.desk.merge import merge_tickets, merged_into
 from app.desk.views import bp
@@ -154,9 +153,8 @@ def save_fields(number: str):
             "Check the history, then save your changes again."))
         return _render(page, fields_form=form, code=409)
     try:
-        values = as_changed(page.schema, page.values, form.submitted_values(page.schema))
-        changes = update_ticket(current_user, page.ticket, values, form.uploaded_files(),
-                                note=note)
+        changes = update_ticket(current_user, page.ticket, form.submitted_values(page.schema),
+                                form.uploaded_files(), note=note)
     except TicketError as error:
         form.apply_errors(error.fields)
         form.form_errors.append(error.message)
