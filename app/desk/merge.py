@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.profile import get_profile
@@ -17,9 +16,9 @@ from app.desk.settings import transitions
 from app.extensions import db
 from app.fields.schema import Schema, StatusDef, current_schema
 from app.tickets.errors import TicketError
-from app.tickets.models import Ticket, TicketEvent
+from app.tickets.models import Ticket
 from app.tickets.queries import get_visible_ticket
-from app.tickets.service import add_comment, record_event, update_ticket
+from app.tickets.service import add_comment, merged_into, record_event, update_ticket
 from app.tickets.workflow import target
 
 
@@ -33,17 +32,6 @@ def merged_status(schema: Schema) -> StatusDef:
     closed = [s for s in schema.statuses if s.active and s.is_closed]
     status = target(schema, chosen, "closed") if chosen else None
     return status if status is not None and status.is_closed else closed[-1]
-
-
-def merged_into(ticket: Ticket) -> str | None:
-    """The number of the ticket ``ticket`` was merged into, if it was."""
-    for detail in db.session.scalars(
-        select(TicketEvent.new).where(TicketEvent.ticket_id == ticket.id,
-                                      TicketEvent.kind == "merged")
-    ):
-        if isinstance(detail, dict) and detail.get("duplicate") == ticket.number:
-            return detail.get("target")
-    return None
 
 
 def _message_for_requester(duplicate: Ticket, kept: Ticket) -> str:

@@ -21,6 +21,7 @@ from app.portal.attachments import field_attachments, general_attachments
 from app.portal.forms import ReplyForm
 from app.tickets.display import Names, display_context
 from app.tickets.models import Attachment, Ticket
+from app.tickets.service import merged_into
 from app.tickets.timeline import Entry, build_timeline
 from app.tickets.values import load_values
 
@@ -47,6 +48,8 @@ class TicketPage:
     files: list[Attachment]
     timeline: list[Entry]
     reply_form: ReplyForm
+    #: The ticket this one was merged into: replies go there, not here.
+    merged_into: str | None = None
     edit_form: TicketForm | None = None
     edit_entries: list = field(default_factory=list)
     edit_cascades: str = "{}"
@@ -133,6 +136,7 @@ def build_page(
         files=general_attachments(ticket),
         timeline=build_timeline(user, schema, ticket, values),
         reply_form=reply_form or ReplyForm(formdata=None),
+        merged_into=merged_into(ticket),
     )
     if editable:
         form = edit_form or edit_form_for(schema, viewer, ticket, values, submitted=False)

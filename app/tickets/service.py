@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from app.database import atomic
 from app.extensions import db
@@ -313,6 +313,11 @@ def add_comment(
         schema = current_schema()  # as the write transaction sees it
         current = schema.status_by_id(ticket.status_id)
         now = utcnow()
+        if not viewer.is_staff and (kept := merged_into(ticket)) is not None:
+            raise TicketError(_(
+                "This ticket was merged into %(number)s: the conversation goes on there.",
+                number=kept,
+            ))
         if current.is_closed and not viewer.is_staff and not workflow.may_reopen(
             ticket.closed_at, now
         ):
@@ -345,6 +350,17 @@ def add_comment(
             _apply(schema, ticket, actor, {"status": current.key}, {"status": target.key},
                    "", via)
     return comment
+
+
+def merged_into(ticket: Ticket) -> str | None:
+    """The number of the ticket ``ticket`` was merged into, if it was."""
+    for detail in db.session.scalars(
+        select(TicketEvent.new).where(TicketEvent.ticket_id == ticket.id,
+                                      TicketEvent.kind == "merged")
+    ):
+        if isinstance(detail, dict) and detail.get("duplicate") == ticket.number:
+            return detail.get("target")
+    return None
 
 
 #: History kinds written by ``record_event`` (changes and comments have their own writers).

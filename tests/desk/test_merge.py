@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.extensions import db
+from app.tickets.errors import TicketError
 from app.tickets.models import Comment, OutboxEvent, TicketEvent
 from app.tickets.service import add_comment
 
@@ -89,3 +92,22 @@ def test_a_duplicate_that_cannot_close_is_not_merged_at_all(app, browser, login,
         assert db.session.scalar(db.select(db.func.count()).select_from(TicketEvent).where(
             TicketEvent.kind == "merged")) == 0
     assert ticket_of(duplicate.number).status.key == "new"
+
+
+def test_the_requester_replies_on_the_kept_ticket_not_on_the_duplicate(
+        app, browser, login, agent, make_ticket, ticket_of, run_as, requester_of):
+    kept = make_ticket(title="Printer broken")
+    requester = requester_of(kept)
+    duplicate = make_ticket(actor=requester, title="Printer still broken")
+    login(agent)
+    url = f"/desk/tickets/{duplicate.number}"
+    browser.submit(f"{url}/merge", {"merge-target": kept.number}, form_url=url)
+    with pytest.raises(TicketError, match=f"merged into {kept.number}"):
+        run_as(requester, add_comment, duplicate, "Still broken!")
+    assert ticket_of(duplicate.number).status.key == "closed"  # not re-opened
+    run_as(agent, add_comment, duplicate, "A note for colleagues", internal=True)  # staff may
+    browser.logout()
+    login(requester)
+    page = browser.get(f"/portal/tickets/{duplicate.number}").get_data(as_text=True)
+    assert f"This ticket was merged into {kept.number}" in page
+    assert 'name="body"' not in page  # no reply box on the duplicate
