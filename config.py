@@ -24,6 +24,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 10_000
+    #: Pages in SQLite's write-ahead log before it is copied into the database (SQLite's
+    #: default is 1,000). Each copy syncs the file; fewer, larger ones write each busy
+    #: page once instead of many times (the log may grow to about 40 MB).
+    SQLITE_WAL_AUTOCHECKPOINT = 10_000
     #: PostgreSQL's max_parallel_workers_per_gather for the app's connections. Pages
     #: ask short queries; a parallel plan costs more to start than it saves, and its
     #: workers take the cores other requests need.

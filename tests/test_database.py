@@ -1,5 +1,9 @@
 """The schema comes from migrations only, and matches the models on both engines."""
 
+import sqlite3
+import threading
+import time
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -57,3 +61,27 @@ def test_postgresql_checks_queue_filters_in_an_index_on_the_id(app_ctx):
     assert index["column_names"] == ["id"]
     assert index["dialect_options"]["postgresql_include"] == [
         "status_id", "priority", "assignee_id", "company_id"]
+
+
+def test_a_sqlite_writer_waits_for_the_write_lock_then_takes_it(tmp_path):
+    from app.database import _begin_immediate
+
+    path = tmp_path / "locks.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("CREATE TABLE t (x)")
+    waiter = sqlite3.connect(path, isolation_level=None)
+    waiter.execute("PRAGMA busy_timeout=2000")
+    holder.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.05, holder.execute, ["COMMIT"]).start()
+    started = time.monotonic()
+    _begin_immediate(waiter, 2000)
+    assert 0.04 < time.monotonic() - started < 1
+    waiter.execute("COMMIT")
+    assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 2000  # restored
+    holder.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _begin_immediate(waiter, 50)  # gives up after the busy timeout
+    holder.execute("COMMIT")
+    for connection in (holder, waiter):
+        connection.close()
