@@ -83,6 +83,10 @@ class Config:
     SPORTELLO_LOGIN_MAX_FAILURES = 5
     #: Failed logins from one address (any account) before the address is locked.
     SPORTELLO_LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    #: Reverse proxies (nginx, a load balancer) in front of Sportello whose
+    #: X-Forwarded-For, -Proto and -Host headers are trusted; 0 trusts none. Behind a
+    #: proxy every request seems to come from it: lock-outs per address need this.
+    SPORTELLO_TRUSTED_PROXIES = 0
     SPORTELLO_LOGIN_LOCKOUT_MINUTES = 15
     #: Werkzeug password hashing method; tests use a cheap one to stay fast.
     SPORTELLO_PASSWORD_METHOD = "scrypt"  # noqa: S105  (a method name)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
@@ -25,7 +26,25 @@ def create_app(config: str | type[Config] | Mapping | None = None) -> Flask:
         instance_relative_config=True,
     )
     init_app(app, config)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address, scheme and host from ``SPORTELLO_TRUSTED_PROXIES``
+    proxies' X-Forwarded-* headers (werkzeug's ProxyFix), as the setting says now."""
+    plain = app.wsgi_app
+    fixed: dict[int, ProxyFix] = {}
+
+    def wsgi_app(environ, start_response):
+        proxies = int(app.config["SPORTELLO_TRUSTED_PROXIES"])
+        if not proxies:
+            return plain(environ, start_response)
+        if proxies not in fixed:
+            fixed[proxies] = ProxyFix(plain, x_for=proxies, x_proto=proxies, x_host=proxies)
+        return fixed[proxies](environ, start_response)
+
+    app.wsgi_app = wsgi_app
 
 
 def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> None:

@@ -11,7 +11,7 @@ from flask import Flask
 
 from config import CONFIGS, DEFAULT_SECRET_KEY, Config
 
-#: Environment variables read verbatim besides the MAIL_* and SPORTELLO_* families.
+#: Environment variables read verbatim besides the MAIL_*, SQLITE_* and SPORTELLO_* families.
 _PLAIN_ENV_KEYS = {"SECRET_KEY": "SECRET_KEY", "DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
 #: SPORTELLO_* variables that choose the configuration rather than set it.
 _SELECTOR_KEYS = {"SPORTELLO_CONFIG", "SPORTELLO_INSTANCE_PATH"}
@@ -69,6 +69,8 @@ def apply_environment(app: Flask, environ: Mapping[str, str]) -> None:
             app.config[_PLAIN_ENV_KEYS[name]] = raw
         elif name.startswith("MAIL_"):
             app.config[name] = _convert(name, raw, app.config.get(name, ""))
+        elif name.startswith("SQLITE_") and name in app.config:
+            app.config[name] = _convert(name, raw, app.config[name])
         elif name.startswith("SPORTELLO_") and name not in _SELECTOR_KEYS:
             if name not in app.config:
                 raise ConfigError(f"Unknown setting {name}: see the settings table in README.md.")

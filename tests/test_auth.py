@@ -137,3 +137,30 @@ def test_password_change_ends_other_sessions(app, browser, make_user):
         account.set_password("another long password")
         db.session.commit()
     assert browser.get("/desk/").status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_address(app, browser, make_user,
+                                                                monkeypatch):
+    make_user(Role.AGENT, email="victim@example.com")
+    limit = app.config["SPORTELLO_LOGIN_MAX_FAILURES_PER_ADDRESS"]
+
+    def attempts_from(address: str, email: str, password: str):
+        browser.client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+        return browser.login(email, password)
+
+    monkeypatch.setitem(app.config, "SPORTELLO_TRUSTED_PROXIES", 1)
+    for n in range(limit):
+        attempts_from("203.0.113.7", f"guess{n}@example.com", "bad password")
+    assert attempts_from("203.0.113.7", "victim@example.com", PASSWORD).status_code == 429
+    assert attempts_from("198.51.100.2", "victim@example.com", PASSWORD).status_code == 302
+    with app.app_context():
+        keys = set(db.session.scalars(db.select(LoginFailure.key)))
+    assert "ip:203.0.113.7" in keys and not any("198.51.100.2" in key for key in keys)
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(app, browser, make_user):
+    browser.client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
+    browser.login("nobody@example.com", "bad password")
+    with app.app_context():
+        keys = set(db.session.scalars(db.select(LoginFailure.key)))
+    assert "ip:127.0.0.1" in keys and not any("203.0.113.7" in key for key in keys)

@@ -32,7 +32,11 @@ def test_environment_overrides_with_types(monkeypatch):
     monkeypatch.setenv("MAIL_USE_TLS", "yes")
     monkeypatch.setenv("SPORTELLO_URL_PREFIX", "support")
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db.example/sportello")
+    monkeypatch.setenv("SQLITE_BUSY_TIMEOUT_MS", "2500")
+    monkeypatch.setenv("SQLITE_UNKNOWN_THING", "1")  # not a setting: left alone
     app = create_app()
+    assert app.config["SQLITE_BUSY_TIMEOUT_MS"] == 2500
+    assert "SQLITE_UNKNOWN_THING" not in app.config
     assert app.config["SPORTELLO_LOGIN_MAX_FAILURES"] == 3
     assert app.config["MAIL_PORT"] == 2525
     assert app.config["MAIL_USE_TLS"] is True
