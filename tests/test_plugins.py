@@ -432,3 +432,32 @@ def test_created_events_carry_the_initial_values(app, make_ticket):
     assert event.changes["title"] == (None, "Printer on fire")
     assert event.changes["priority"] == (None, "high")
     assert event.changes["status"] == (None, "new")
+
+
+def test_a_schema_change_reaches_plugins_after_it_committed(fresh_database_url, plugin_folder):
+    from app import create_app
+    from app.fields.changes import apply_document
+    from app.fields.document import export_document
+    from app.tickets.dispatch import dispatch_pending
+    from tests.fields.helpers import field
+
+    plugin_folder.add("watcher", "from app.plugins import hookimpl\nSEEN = []\n"
+                      "@hookimpl\ndef sportello_schema_changed(change):\n"
+                      "    SEEN.append(change)\n")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url,
+                      "SPORTELLO_PLUGIN_FOLDERS": [str(plugin_folder.path)],
+                      "SPORTELLO_PLUGINS": ["watcher"]})
+    try:
+        with app.app_context():
+            document = export_document()
+            document["fields"].append(field("contract_code", "text"))
+            apply_document(None, document)
+            seen = sys.modules["watcher"].SEEN
+            assert seen == []  # never inside the change's transaction
+            dispatch_pending()
+            dispatch_pending()  # once, however often the dispatcher runs
+            version = db.session.scalar(db.text("SELECT version FROM schema_state"))
+            assert [(c.version, c.keys) for c in seen] == [(version, ("contract_code",))]
+    finally:
+        with app.app_context():
+            db.engine.dispose()

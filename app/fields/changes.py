@@ -40,7 +40,8 @@ from app.fields.schema import (
 )
 from app.fields.types.base import ConversionError, Row
 from app.fields.types.registry import get_registry
-from app.tickets.models import Status, Ticket, TicketValue
+from app.plugins.events import SCHEMA_CHANGED
+from app.tickets.models import OutboxEvent, Status, Ticket, TicketValue
 from app.timeutil import utcnow
 
 
@@ -412,7 +413,17 @@ def bump_revision(actor_id: int | None, summary: str, before: dict, after: dict)
     forget_revision()
     db.session.add(SchemaChange(actor_id=actor_id, version=state.version, summary=summary,
                                 before=before, after=after))
+    # Plugins hear of it after the commit, from the outbox (``sportello_schema_changed``).
+    db.session.add(OutboxEvent(topic=SCHEMA_CHANGED, actor_id=actor_id, payload={
+        "version": state.version, "keys": changed_keys(before, after)}))
     return state.version
+
+
+def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Keys of the fields added, changed or archived between two schema documents."""
+    old = {spec["key"]: spec for spec in before.get("fields", [])}
+    new = {spec["key"]: spec for spec in after.get("fields", [])}
+    return sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
 
 
 def apply_document(actor_id: int | None, document: Any, *, dry_run: bool = False) -> Plan:

@@ -203,7 +203,9 @@ def sportello_ticket_replied(event: TicketEvent) -> None:
 def sportello_ticket_closed(event: TicketEvent) -> None:
     """A ticket reached a closed status (``"ticket.closed"``).
 
-    Called after :func:`sportello_ticket_status_changed` for the same change.
+    A change that closes a ticket raises this event *instead of*
+    :func:`sportello_ticket_status_changed` (the event's ``changes`` hold the
+    status change); re-opening raises ``ticket.status_changed``.
 
     Example::
 
@@ -220,10 +222,13 @@ def sportello_ticket_closed(event: TicketEvent) -> None:
 
 @hookspec
 def sportello_schema_changed(change: SchemaChange) -> None:
-    """The Ticket Fields table changed; called after the change committed.
+    """The Ticket Fields table changed; called after the change committed, by the
+    outbox dispatcher (``flask sportello dispatch``), like the ticket hooks.
 
     Use it to drop anything derived from the old schema; ``change.version``
-    is the new version. Results are ignored.
+    is the new version and ``change.keys`` the fields added, changed or
+    archived. Results are ignored; an implementation that raises is called
+    again on a later pass.
 
     Example::
 

@@ -1,4 +1,5 @@
-"""Hand committed ticket events from the outbox to plugins, at least once.
+"""Hand committed ticket events and schema changes from the outbox to plugins, at
+least once.
 
 Each event is dispatched in a savepoint: what a plugin writes in its hook
 (a webhook delivery row, say) is stored together with the mark that the
@@ -13,7 +14,7 @@ import logging
 from sqlalchemy import select
 
 from app.database import atomic
-from app.plugins.events import TICKET_HOOKS, TicketEvent
+from app.plugins.events import SCHEMA_CHANGED, TICKET_HOOKS, SchemaChange, TicketEvent
 from app.plugins.manager import get_plugin_manager
 from app.tickets.models import OutboxEvent
 from app.timeutil import utcnow
@@ -31,6 +32,12 @@ def as_ticket_event(row: OutboxEvent) -> TicketEvent:
         actor_id=row.actor_id, occurred_at=row.created_at,
         changes={key: (old, new) for key, (old, new) in changes.items()}, payload=payload,
     )
+
+
+def as_schema_change(row: OutboxEvent) -> SchemaChange:
+    payload = row.payload or {}
+    return SchemaChange(version=payload["version"], actor_id=row.actor_id,
+                        occurred_at=row.created_at, keys=tuple(payload.get("keys", ())))
 
 
 def dispatch_pending(limit: int = 200) -> int:
@@ -51,6 +58,8 @@ def dispatch_pending(limit: int = 200) -> int:
                 with session.begin_nested():
                     if row.topic in TICKET_HOOKS:
                         manager.dispatch_ticket_event(as_ticket_event(row))
+                    elif row.topic == SCHEMA_CHANGED:
+                        manager.hook.sportello_schema_changed(change=as_schema_change(row))
             except Exception:
                 log.exception("Dispatching outbox event %s (%s) failed", row.id, row.topic)
                 row.attempts += 1
