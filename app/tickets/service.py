@@ -18,7 +18,14 @@ from sqlalchemy import insert, select
 
 from app.database import atomic
 from app.extensions import db
-from app.fields.gate import Viewer, check_write, missing_to_close, required_missing, stage_for
+from app.fields.gate import (
+    Viewer,
+    check_write,
+    missing_to_close,
+    permission,
+    required_missing,
+    stage_for,
+)
 from app.fields.schema import FieldDef, Schema, Stage, current_schema
 from app.fields.types.base import CheckContext
 from app.fields.types.scalar import format_instant
@@ -41,8 +48,11 @@ from app.timeutil import utcnow
 Files = Mapping[str, Sequence[Any]]
 
 
-def _labels(schema: Schema) -> dict[str, str]:
-    return {f.key: str(f.label) for f in schema.fields}
+def _labels(viewer: Viewer, schema: Schema, stage: Stage, values: dict) -> dict[str, str]:
+    """Labels of the fields the viewer may see: a refusal names any other by the key
+    the caller sent (the label of a hidden field is not theirs to read)."""
+    return {f.key: str(f.label) for f in schema.fields
+            if permission(viewer, f, stage, values).visible}
 
 
 def _list_labels(field: FieldDef, *values: Any) -> dict | None:
@@ -83,7 +93,7 @@ def _check(
 ) -> dict[str, Any]:
     accepted, refusal = check_write(viewer, schema, stage, before, incoming)
     if refusal is not None:
-        raise WriteRefused(refusal, _labels(schema))
+        raise WriteRefused(refusal, _labels(viewer, schema, stage, before))
     return accepted
 
 
