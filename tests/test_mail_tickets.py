@@ -338,6 +338,39 @@ def test_closure_message_has_the_summary(app_ctx, desk, smtp_server):
     assert "It jams every morning." in text and SECRET not in text
 
 
+@pytest.mark.parametrize(("days", "promise"), [
+    (3, "re-open the ticket within 3 days"),  # the owner's window, not the default
+    (0, None),  # no re-opening: no promise
+])
+def test_closure_message_promises_the_owners_reopen_window(app_ctx, desk, smtp_server,
+                                                            days, promise):
+    from app.desk.settings import Transitions, save_transitions
+
+    save_transitions(Transitions(reopen_days=days))
+    ticket = _open(desk, assignee="agent", by="agent")
+    deliver(smtp_server)
+    update_ticket(user(desk.agent), ticket, {"status": "done", "root_cause": SECRET})
+    text, _html = bodies(deliver(smtp_server)[desk.requester.email][0])
+    assert "has been closed" in text
+    if promise:
+        assert promise in text
+    else:
+        assert "re-open" not in text
+
+
+def test_a_merged_duplicate_closes_without_a_reopen_promise(app_ctx, desk, smtp_server):
+    from app.desk.merge import merge_tickets
+
+    kept, duplicate = _open(desk), _open(desk)
+    update_ticket(user(desk.agent), duplicate, {"root_cause": "duplicate"})  # to close it
+    deliver(smtp_server)
+    merge_tickets(user(desk.agent), duplicate, kept.number)
+    closed = [m for m in deliver(smtp_server)[desk.requester.email]
+              if "Closed" in m["Subject"]]
+    text, _html = bodies(closed[0])
+    assert "has been closed" in text and "re-open" not in text
+
+
 def test_assignment_message_names_who_assigned_and_the_note(app_ctx, desk, smtp_server):
     ticket = _open(desk)
     deliver(smtp_server)

@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from flask_babel import force_locale, format_datetime
 from markupsafe import Markup
 
@@ -29,6 +28,7 @@ from app.notify.summary import Summary, summarise
 from app.notify.ticket_mail import TEMPLATES, main_reason
 from app.tickets.display import Names, display_context
 from app.tickets.models import Comment, Ticket
+from app.tickets.service import merged_into
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,16 @@ def _view(ticket_id: int, values: dict[str, Any], cache: dict) -> _TicketView | 
     return cache[key]
 
 
+def _reopen_days(template: str, ticket: Ticket) -> int:
+    """Days a reply re-opens a closed ticket, as the owner set them; 0 (say nothing)
+    for other messages and for a duplicate merged into another ticket."""
+    from app.desk.settings import reopen_days
+
+    if template != "ticket_closed" or merged_into(ticket):
+        return 0
+    return reopen_days()
+
+
 def render_ticket_row(row: MailMessage, cache: dict) -> tuple[str, RenderedMail] | None:
     """The template and rendering of ``row``; None when it has nothing left to say.
 
@@ -125,6 +135,6 @@ def render_ticket_row(row: MailMessage, cache: dict) -> tuple[str, RenderedMail]
             "staff": viewer.is_staff,
             "assigned_by": context.get("assigned_by", ""),
             "note": context.get("note", "") if viewer.is_staff else "",
-            "reopen_days": current_app.config["SPORTELLO_REOPEN_DAYS"],
+            "reopen_days": _reopen_days(template, view.ticket),
         }, row.language)
     return template, cache[key]
