@@ -256,6 +256,15 @@ def edit(number: str):
     values = load_values(schema, ticket)
     form = edit_form_for(schema, Viewer.of(user), ticket, values, submitted=True)
     if form is None:
+        # Nothing here is the customer's to change; fields posted anyway go to the gate,
+        # which refuses them and records the attempt.
+        posted = {key: request.form.get(key) for key in request.form if key in schema.by_key}
+        if posted:
+            try:
+                update_ticket(user, ticket, posted, via="portal")
+            except TicketError as error:
+                return _render_ticket(user, ticket, status=error.status_code,
+                                      message=error.message)
         abort(403)
     if not form.validate_on_submit():
         return _render_ticket(user, ticket, status=422, edit_form=form,

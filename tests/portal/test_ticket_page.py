@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.accounts.models import User
 from app.extensions import db
-from app.tickets.models import Attachment, Comment, Ticket
+from app.tickets.models import Attachment, AuditEntry, Comment, Ticket
 from app.tickets.service import add_comment, update_ticket
 from tests.portal.conftest import SECRET_CODE
 
@@ -165,7 +165,13 @@ def test_a_closed_ticket_offers_no_edit_form(app, people, as_user, open_ticket):
     url = f"/portal/tickets/{ticket.number}"
     html = browser.get(url).get_data(as_text=True)
     assert f"{url}/edit" not in html and "Update details" not in html
-    assert browser.submit(f"{url}/edit", {"module": "vpn"}, form_url=url).status_code == 403
+    response = browser.submit(f"{url}/edit", {"module": "vpn"}, form_url=url)
+    assert response.status_code == 403
+    assert "Nothing was saved" in response.get_data(as_text=True)
+    with app.app_context():  # the attempt is recorded, as every refused write is
+        entry = db.session.scalars(select(AuditEntry)).one()
+        assert (entry.actor_id, entry.action) == (people.alice.id, "write_refused")
+        assert entry.detail["fields"] == {"module": "read_only"}
 
 
 def test_a_reply_to_a_ticket_closed_long_ago_points_to_a_new_ticket(
