@@ -66,12 +66,14 @@ def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> 
     from app.extensions import bind_extensions
     from app.fields import engine as fields_engine
     from app.settings import load_config
+    from app.tickets import events as ticket_events
 
     load_config(app, config)
     os.makedirs(app.instance_path, exist_ok=True)
     database.configure_engine(app)
     bind_extensions(app)
     plugins.init_app(app)
+    ticket_events.init_app(app)
     fields_engine.init_app(app)
     i18n.init_app(app)
     web.register_blueprints(app)

@@ -461,3 +461,50 @@ def test_a_schema_change_reaches_plugins_after_it_committed(fresh_database_url, 
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_write_subscribers_run_inside_the_change_and_the_core_mails_through_one(
+        fresh_database_url, plugin_folder):
+    from app import create_app
+    from app.accounts.models import Role
+    from app.accounts.services import create_company, create_user
+    from app.notify import ticket_events
+    from app.notify.models import TicketMailBatch
+    from app.tickets.events import SUBSCRIBERS
+    from app.tickets.models import Ticket
+    from app.tickets.service import create_ticket
+
+    plugin_folder.add("strict", """
+        from app.plugins import hookimpl
+
+        SEEN = []
+
+        def remember(event, ticket):
+            SEEN.append((event.topic, ticket.id))
+            if ticket.title == "refuse me":
+                raise RuntimeError("no")
+
+        @hookimpl
+        def sportello_write_subscribers():
+            return [remember]
+    """)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url,
+                      "SPORTELLO_PLUGIN_FOLDERS": [str(plugin_folder.path)],
+                      "SPORTELLO_PLUGINS": ["strict"]})
+    try:
+        with app.app_context():
+            assert ticket_events.collect in app.extensions[SUBSCRIBERS]  # the core's e-mail
+            company = create_company(name="Busy Co")
+            customer = create_user(email="c@example.com", name="C", role=Role.CUSTOMER,
+                                   company=company)
+            ticket = create_ticket(customer, {"title": "t", "description": "d"})
+            assert sys.modules["strict"].SEEN == [("ticket.created", ticket.id)]
+            assert db.session.scalar(db.select(db.func.count(TicketMailBatch.id))) == 1
+            with pytest.raises(RuntimeError):
+                create_ticket(customer, {"title": "refuse me", "description": "d"})
+            db.session.rollback()
+            titles = db.session.scalars(db.select(Ticket.title)).all()
+            assert titles == ["t"]  # the subscriber's failure refused the whole change
+    finally:
+        with app.app_context():
+            db.engine.dispose()

@@ -13,13 +13,12 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    """Add the mail commands to ``flask sportello``, turn ticket events into e-mails,
-    add the preferences page to the menu and start the optional sender."""
-    from app.notify import background, cli, ticket_events  # noqa: F401  (cli registers commands)
-    from app.tickets import events
+    """Add the mail commands to ``flask sportello``, add the preferences page to the
+    menu and start the optional sender. Ticket events reach e-mail through the
+    core plugin :mod:`app.notify.ticket_events` (``sportello_write_subscribers``)."""
+    from app.notify import background, cli  # noqa: F401  (cli registers commands)
     from app.web import MenuItem, add_menu_item
 
-    events.subscribe(app, ticket_events.collect)
     add_menu_item(app, MenuItem("notify.preferences", _l("E-mail notifications"),
                                 lambda user: user.is_authenticated, order=95))
     background.init_app(app)

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.notify.models import TicketMailBatch
 from app.notify.recipients import Happening
 from app.notify.ticket_mail import batch_row
+from app.plugins import hookimpl
 from app.tickets.models import OutboxEvent, Ticket
 
 #: The topics that can cause e-mails (``ticket.updated`` alone causes none).
@@ -42,6 +43,12 @@ def collect(outbox_event: OutboxEvent, ticket: Ticket) -> None:
     happenings.append(
         Happening(outbox_event.topic, outbox_event.actor_id, dict(outbox_event.payload or {}))
     )
+
+
+@hookimpl
+def sportello_write_subscribers() -> list:
+    """The core's e-mails listen to ticket events like any plugin."""
+    return [collect]
 
 
 @event.listens_for(Session, "before_commit")

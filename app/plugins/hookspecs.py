@@ -19,7 +19,7 @@ the caller receives the list of their non-``None`` results.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -212,6 +212,29 @@ def sportello_ticket_closed(event: TicketEvent) -> None:
         @hookimpl
         def sportello_ticket_closed(event):
             survey.send_later(event.ticket_id)
+    """
+
+
+@hookspec
+def sportello_write_subscribers() -> Sequence[Callable[[Any, Any], None]]:
+    """Callables run *inside* every ticket write transaction, for each event.
+
+    Called once at start-up. Each callable receives ``(outbox_event, ticket)``
+    (an ``OutboxEvent`` with ``topic``, ``actor_id`` and ``payload``, and the
+    ``Ticket``) while the change's transaction is open: what it adds to the
+    session is stored with the change, or rolled back with it, and an
+    exception refuses the user's change. Keep it cheap and sure; anything that
+    may fail or wait (network, a slow service) belongs in the lifecycle hooks
+    above, which run after the commit. The core's ticket e-mails are queued
+    this way.
+
+    Example::
+
+        @hookimpl
+        def sportello_write_subscribers():
+            def count(event, ticket):
+                db.session.add(TopicCount(topic=event.topic))
+            return [count]
     """
 
 

@@ -21,7 +21,7 @@ from app.plugins.events import TICKET_HOOKS, TicketEvent
 EXTENSION_KEY = "sportello.plugins"
 
 #: Core modules that implement hooks; they are registered even in safe mode.
-CORE_PLUGINS = ("app.web", "app.fields.types.registry")
+CORE_PLUGINS = ("app.web", "app.fields.types.registry", "app.notify.ticket_events")
 
 
 class PluginManager(pluggy.PluginManager):

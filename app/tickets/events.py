@@ -1,5 +1,6 @@
 """Ticket events: stored in the outbox with the change, handed to in-transaction
-subscribers (e-mail builds its messages there), dispatched to plugins after commit."""
+subscribers (``sportello_write_subscribers``: the core's e-mail builds its
+messages there), dispatched to plugins' lifecycle hooks after commit."""
 
 from __future__ import annotations
 
@@ -18,8 +19,22 @@ from app.timeutil import utcnow
 Subscriber = Callable[[OutboxEvent, Ticket], None]
 
 
-def subscribe(app: Flask, subscriber: Subscriber) -> None:
-    app.extensions.setdefault("sportello.ticket_subscribers", []).append(subscriber)
+#: Where the app keeps its write subscribers, gathered once at start-up.
+SUBSCRIBERS = "sportello.ticket_subscribers"
+
+
+def init_app(app: Flask) -> None:
+    """Gather the write subscribers of the core and of every enabled plugin."""
+    from app.plugins.discovery import PluginError
+    from app.plugins.manager import get_plugin_manager
+
+    found: list[Subscriber] = []
+    for name, subscribers in get_plugin_manager(app).collect("sportello_write_subscribers"):
+        if not all(callable(subscriber) for subscriber in subscribers):
+            raise PluginError(f"Plugin {name!r}: sportello_write_subscribers must return "
+                              "callables taking (event, ticket).")
+        found.extend(subscribers)
+    app.extensions[SUBSCRIBERS] = found
 
 
 def emit(
@@ -44,6 +59,6 @@ def emit(
         topic=event.topic, ticket_id=event.ticket_id, actor_id=event.actor_id,
         payload=event.payload, created_at=event.created_at, attempts=0,
     ))
-    for subscriber in current_app.extensions.get("sportello.ticket_subscribers", []):
+    for subscriber in current_app.extensions.get(SUBSCRIBERS, ()):
         subscriber(event, ticket)
     return event
