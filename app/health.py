@@ -12,10 +12,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
 from flask import current_app
-from sqlalchemy import text
+from flask_babel import gettext as _
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 
 from app.extensions import db, migrate
+from app.fields.models import Field
+from app.fields.types.registry import get_registry
 from app.plugins.manager import CORE_PLUGINS, get_plugin_manager
 from config import DEFAULT_SECRET_KEY
 
@@ -51,6 +54,7 @@ def _database() -> Iterator[CheckResult]:
         return
     yield CheckResult("database", "OK", f"reachable ({shown})")
     yield _migrations(current)
+    yield from _field_types()
 
 
 def _migrations(current: tuple[str, ...]) -> CheckResult:
@@ -77,6 +81,32 @@ def _migrations(current: tuple[str, ...]) -> CheckResult:
         "migrations", "FAIL",
         f"database at {shown}, code at {heads}: run `flask db upgrade`",
     )
+
+
+def _field_types() -> Iterator[CheckResult]:
+    """Every stored field, archived ones too, needs its type: the schema is built
+    from all of them, and one missing type stops it from loading (a LookupError).
+
+    Read from the rows, without building the schema.
+    """
+    if not inspect(db.session.connection()).has_table(Field.__tablename__):
+        return  # not migrated yet: the migrations line says what to do
+    provided = get_registry()
+    stored = db.session.execute(
+        select(Field.key, Field.type).order_by(Field.position, Field.id)
+    ).all()
+    missing = [(key, type_name) for key, type_name in stored if type_name not in provided]
+    for key, type_name in missing:
+        yield CheckResult("field types", "FAIL", _(
+            "field %(key)s has type %(type)s, which no enabled plugin provides, so the "
+            "ticket fields cannot load: install the plugin that provides %(type)s and "
+            "enable it (SPORTELLO_PLUGINS, SPORTELLO_SAFE_MODE)", key=key, type=type_name,
+        ))
+    if not missing:
+        in_use = len({type_name for _key, type_name in stored})
+        yield CheckResult("field types", "OK", _(
+            "every field's type is provided (%(n)s types in use)", n=in_use,
+        ))
 
 
 def _secret() -> CheckResult:

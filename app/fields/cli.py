@@ -26,7 +26,7 @@ def import_command(document, dry_run: bool) -> None:
     """Make the schema what DOCUMENT says (validated against the shipped JSON Schema)."""
     try:
         data = json.load(document)
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:  # the file must be UTF-8 JSON
         raise click.ClickException(f"{document.name} is not JSON: {error}") from None
     try:
         plan = apply_document(None, data, dry_run=dry_run)
