@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from flask_babel import gettext as _
+
 from app.fields.schema import FieldDef, Schema
 from app.tickets.queries import META_SORTS, Sort, TicketQuery, parse_filters
 
@@ -49,9 +51,28 @@ def default_columns(schema: Schema) -> tuple[str, ...]:
     return tuple(builtin + custom)
 
 
-def column_choices(schema: Schema) -> list[FieldDef]:
-    """Fields a view may show as columns (the number and the title always come first)."""
-    return [f for f in schema.fields if f.key != "title" and not f.archived]
+def column_fields(schema: Schema) -> list[FieldDef]:
+    """Fields a view may show as columns (the number and the title always come first):
+    the active ones, then the archived ones, whose values staff still read and export."""
+    fields = [f for f in schema.fields if f.key != "title"]
+    return [f for f in fields if not f.archived] + [f for f in fields if f.archived]
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """A column the view form offers, with the label it prints."""
+
+    key: str
+    label: str
+
+
+def column_choices(schema: Schema) -> list[ColumnChoice]:
+    """The columns the view form offers; an archived field's label says so."""
+    return [
+        ColumnChoice(f.key, _("%(label)s (archived)", label=str(f.label)) if f.archived
+                     else str(f.label))
+        for f in column_fields(schema)
+    ]
 
 
 @dataclass(frozen=True)
@@ -184,7 +205,7 @@ def _canonical_filters(schema: Schema, grouped: dict[str, list[str]]) -> list[tu
 
 
 def _columns(schema: Schema, raw: list[str]) -> tuple[str, ...]:
-    allowed = {f.key for f in column_choices(schema)}
+    allowed = {f.key for f in column_fields(schema)}
     chosen = [key for value in raw for key in value.split(",") if key in allowed]
     chosen = list(dict.fromkeys(chosen))
     return () if tuple(chosen) == default_columns(schema) else tuple(chosen)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.accounts.profile import get_profile
+from app.accounts.profile import get_profile, owner_zone
 from app.desk.profile_settings import parse_holidays, parse_hours
+from app.desk.templating import local_time
+from app.extensions import db
+from app.notify.rendering import mail_language
+from app.tickets.models import Ticket
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -69,3 +74,25 @@ def test_bad_values_are_refused_next_to_their_fields(app, browser, login, owner)
     assert 'id="timezone-error"' in html
     with app.test_request_context():
         assert get_profile().name == ""  # nothing stored
+
+
+def test_the_time_zone_and_the_default_language_are_stored_and_used(app, browser, login,
+                                                                      owner, make_ticket):
+    ticket = make_ticket()
+    with app.test_request_context():
+        assert (get_profile().timezone, mail_language(None)) == ("Europe/Rome", "it")
+        moment = db.session.get(Ticket, ticket.id).request_date
+    new_york, rome = (local_time(moment, "en", ZoneInfo(zone))
+                      for zone in ("America/New_York", "Europe/Rome"))
+    assert new_york != rome
+    login(owner)
+    response = browser.submit("/admin/settings", _form(timezone="America/New_York",
+                                                       default_language="en"))
+    assert response.status_code == 302
+    with app.test_request_context():
+        profile = get_profile()
+        assert (profile.timezone, profile.default_language) == ("America/New_York", "en")
+        assert owner_zone() == ZoneInfo("America/New_York")
+        assert mail_language(None) == "en"  # for people who chose no language
+    html = browser.get("/desk/").get_data(as_text=True)  # the queue shows the request date
+    assert new_york in html and rome not in html

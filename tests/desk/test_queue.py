@@ -72,6 +72,16 @@ def test_text_search_covers_replies_and_internal_notes(client, login, agent, mak
     assert _numbers(client.get("/desk/?_q=printer").get_data(as_text=True)) == [first.number]
 
 
+def test_text_search_covers_descriptions(client, login, agent, make_ticket):
+    found = make_ticket(title="Printer jam", description="The toner cartridge leaks.")
+    make_ticket(title="Slow network", description="Pages load slowly.")
+    make_ticket(title="Cartridge order", description="Ordered new toner.")
+    login(agent)
+    assert _numbers(client.get("/desk/?_q=leaks").get_data(as_text=True)) == [found.number]
+    assert _numbers(client.get("/desk/?_q=cartridge+leaks").get_data(as_text=True)) == [
+        found.number]
+
+
 def test_the_filter_form_is_redirected_to_its_canonical_query(client, login, agent, desk_schema):
     login(agent)
     response = client.get("/desk/?_q=&status=new&status=in_progress&priority.op=in&area.op=empty"

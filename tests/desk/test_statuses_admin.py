@@ -80,3 +80,36 @@ def test_bad_input_is_shown_next_to_the_field(browser, login, owner):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="name_en-error"' in html and 'id="category-error"' in html
+
+
+def _colour(app, key: str) -> str:
+    with app.app_context():
+        return db.session.scalar(db.select(Status.colour).where(Status.key == key))
+
+
+def test_the_submitted_colour_is_stored(app, browser, login, owner):
+    login(owner)
+    browser.submit("/admin/statuses", {"name_en": "Waiting for parts", "name_it": "",
+                                       "category": "on_hold", "colour": "#aa5500"})
+    assert _colour(app, "waiting_for_parts") == "#aa5500"
+    browser.submit("/admin/statuses/waiting_for_parts", {"name_en": "Waiting for parts",
+                                                         "name_it": "", "category": "on_hold",
+                                                         "colour": "#0055aa"})
+    assert _colour(app, "waiting_for_parts") == "#0055aa"
+    with app.app_context():
+        assert current_schema().status("waiting_for_parts").colour == "#0055aa"
+
+
+def test_the_seven_default_statuses(app):
+    with app.app_context():
+        rows = [(s.key, s.name_en, s.name_it, s.category) for s in db.session.scalars(
+            db.select(Status).order_by(Status.position))]
+    assert rows == [
+        ("new", "New", "Nuovo", "new"),
+        ("in_progress", "In progress", "In gestione", "open"),
+        ("waiting", "Waiting for your reply", "Attesa di risposta", "waiting"),
+        ("suspended", "Suspended", "Sospeso", "on_hold"),
+        ("reschedule", "To reschedule", "Riprogrammare", "on_hold"),
+        ("done", "Done", "Eseguito", "closed"),
+        ("closed", "Closed", "Chiuso", "closed"),
+    ]
