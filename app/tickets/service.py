@@ -48,11 +48,11 @@ from app.timeutil import utcnow
 Files = Mapping[str, Sequence[Any]]
 
 
-def _labels(viewer: Viewer, schema: Schema, stage: Stage, values: dict) -> dict[str, str]:
-    """Labels of the fields the viewer may see: a refusal names any other by the key
-    the caller sent (the label of a hidden field is not theirs to read)."""
+def _labels(viewer: Viewer, schema: Schema, stage: Stage) -> dict[str, str]:
+    """Labels of the fields the viewer may see (conditions aside: a field hidden by one
+    is on their form): a refusal names any other by the key the caller sent."""
     return {f.key: str(f.label) for f in schema.fields
-            if permission(viewer, f, stage, values).visible}
+            if permission(viewer, f, stage).visible}
 
 
 def _list_labels(field: FieldDef, *values: Any) -> dict | None:
@@ -93,7 +93,7 @@ def _check(
 ) -> dict[str, Any]:
     accepted, refusal = check_write(viewer, schema, stage, before, incoming)
     if refusal is not None:
-        raise WriteRefused(refusal, _labels(viewer, schema, stage, before))
+        raise WriteRefused(refusal, _labels(viewer, schema, stage))
     return accepted
 
 
