@@ -96,6 +96,8 @@ EXTRA_FIELDS = [
      "customer": {"visibility": "write", "edit": ["create"]}},
     {"key": "area", "type": "dropdown", "list": "areas", "label": {"en": "Area", "it": "Area"},
      "customer": {"visibility": "hidden", "edit": []}},
+    {"key": "serial", "type": "text", "label": {"en": "Serial number", "it": "Matricola"},
+     "filterable": False, "customer": {"visibility": "write", "edit": ["create", "open"]}},
 ]
 EXTRA_LISTS = [
     {"key": "tags", "name": {"en": "Tags", "it": "Tag"}, "items": [
@@ -118,6 +120,6 @@ def helpdesk_document() -> dict:
 @pytest.fixture
 def helpdesk(load_schema):
     """it-helpdesk (a cascade, a condition, a hidden field, an attachment field) with
-    integer, decimal, date, multi-select and checkbox fields, and a list only a
-    hidden field uses."""
+    integer, decimal, date, multi-select and checkbox fields, a list only a hidden
+    field uses, and a text field the customer sees and writes but may not filter by."""
     load_schema(helpdesk_document())

@@ -6,11 +6,12 @@ from __future__ import annotations
 import io
 
 import pytest
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from app.accounts.models import Role, User
 from app.extensions import db
-from app.tickets.models import Ticket
+from app.tickets.models import Attachment, Ticket
 from app.tickets.service import add_comment, update_ticket
 
 HARDWARE = {"request_type": "incident", "product_family": "hardware"}
@@ -169,6 +170,26 @@ def test_upload_refusals_by_the_gate(api_as, customer, agent, helpdesk, make_tic
     assert api_as(agent).post(f"/tickets/{ticket.number}/attachments",
                               data={"files": [_png()], "field": "contract"},
                               content_type="multipart/form-data").status_code == 201
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("en", "The upload is too large."), ("it", "Il file caricato è troppo grande.")])
+def test_an_upload_beyond_the_request_limit_is_413_in_the_api_format(
+        app, api_as, make_user, customer, ticket, monkeypatch, language, message):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2048)
+    with app.app_context():
+        company = db.session.get(User, customer.id).company
+        before = db.session.scalar(select(func.count()).select_from(Attachment))
+    manager = make_user(company=company, is_company_manager=True, language=language)
+    response = api_as(manager).post(f"/tickets/{ticket.number}/attachments",
+                                    data={"files": [_png(data=b"x" * 5000)], "body": "Big"},
+                                    content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert response.mimetype == "application/json"
+    assert response.get_json() == {"error": message, "fields": {}}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == before
+    assert api_as(customer).get(f"/tickets/{ticket.number}/comments").get_json()["items"] == []
 
 
 def test_uploads_must_be_multipart(api_as, customer, ticket):

@@ -162,6 +162,45 @@ def test_customer_writing_a_field_they_may_not_is_refused_whole(api_as, customer
         assert refused in audit.detail["fields"]
 
 
+def _last_audit(app) -> AuditEntry | None:
+    with app.app_context():
+        return db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
+
+
+def test_a_value_for_a_field_its_condition_hides_is_refused_whole(api_as, customer, helpdesk,
+                                                                  app):
+    # product_version applies only to software: a hardware ticket carrying one was
+    # written by hand, not by a client that reads the conditions of /fields.
+    tickets, audits = _count(app, Ticket), _count(app, AuditEntry)
+    response = api_as(customer).post("/tickets", json={
+        "title": "Tampered", "description": "d",
+        "fields": {**HARDWARE, "product_version": "5.2", "seats": 2}})
+    assert response.status_code == 403, response.get_json()
+    answer = response.get_json()
+    assert set(answer) == {"error", "fields"} and answer["error"]
+    assert set(answer["fields"]) == {"product_version"}
+    assert _count(app, Ticket) == tickets
+    assert _count(app, AuditEntry) == audits + 1
+    audit = _last_audit(app)
+    assert (audit.action, audit.actor_id, audit.ticket_id) == ("write_refused", customer.id,
+                                                               None)
+    assert audit.detail == {"fields": {"product_version": "condition"}, "via": "api"}
+
+
+def test_a_change_for_a_field_its_condition_hides_is_refused_whole(api_as, customer, agent,
+                                                                   opened, app):
+    response = api_as(customer).patch(f"/tickets/{opened.number}", json={
+        "fields": {"seats": 7, "product_version": "5.2"}})
+    assert response.status_code == 403, response.get_json()
+    assert set(response.get_json()["fields"]) == {"product_version"}
+    shown = api_as(agent).get(f"/tickets/{opened.number}").get_json()["fields"]
+    assert shown["seats"] == 3 and "product_version" not in shown  # nothing stored
+    audit = _last_audit(app)
+    assert (audit.action, audit.actor_id, audit.ticket_id) == ("write_refused", customer.id,
+                                                               opened.id)
+    assert audit.detail == {"fields": {"product_version": "condition"}, "via": "api"}
+
+
 @pytest.mark.parametrize(("body", "key"), [
     ({"title": "x", "fields": {"request_type": "nonsense", **SOFTWARE}},
      "request_type"),
@@ -390,6 +429,50 @@ def test_bad_or_hidden_filters_are_422_for_customers(api_as, customer, several, 
 
 def test_staff_filter_on_hidden_fields(api_as, agent, opened, several):
     assert _numbers(api_as(agent).get("/tickets?fields.area=north")) == [opened.number]
+
+
+@pytest.fixture
+def serials(helpdesk, make_ticket, customer):
+    """Two tickets of ``customer`` with a serial number, a field not filterable."""
+    return [make_ticket(customer, request_type="incident", product_family="hardware",
+                        serial=serial) for serial in ("SN-100", "SN-200")]
+
+
+@pytest.mark.parametrize("query", ["fields.serial=SN-100", "fields.serial__contains=SN",
+                                   "fields.serial__empty=1"])
+def test_customers_may_not_filter_on_a_field_that_is_not_filterable(api_as, customer, serials,
+                                                                    query):
+    response = api_as(customer).get(f"/tickets?{query}")
+    assert response.status_code == 422, response.get_json()
+    answer = response.get_json()
+    assert set(answer) == {"error", "fields"} and answer["error"]
+    assert set(answer["fields"]) == {"serial"} and answer["fields"]["serial"]
+
+
+def test_staff_may_filter_on_a_field_that_is_not_filterable(api_as, agent, customer, serials):
+    first, second = (t.number for t in serials)
+    assert _numbers(api_as(agent).get("/tickets?fields.serial=SN-200")) == [second]
+    assert set(_numbers(api_as(agent).get("/tickets?fields.serial__contains=SN-"))) == {
+        first, second}
+    # The customer still reads the value: only filtering is withheld.
+    assert api_as(customer).get(f"/tickets/{first}").get_json()["fields"]["serial"] == "SN-100"
+
+
+def test_fields_and_openapi_say_which_fields_filter(api_as, customer, agent, helpdesk):
+    def fields(api) -> dict[str, dict]:
+        return {f["key"]: f for f in api.get("/fields").get_json()["items"]}
+
+    def filters(api) -> set[str]:
+        document = api.get("/openapi.json").get_json()
+        return {p["name"] for p in document["paths"]["/tickets"]["get"]["parameters"]}
+
+    mine = fields(api_as(customer))
+    assert mine["serial"]["filterable"] is False and mine["serial"]["writable_on_create"]
+    assert mine["product_family"]["filterable"] is True
+    assert fields(api_as(agent))["serial"]["filterable"] is True
+    offered = filters(api_as(customer))
+    assert "fields.serial" not in offered and "fields.product_family" in offered
+    assert "fields.serial" in filters(api_as(agent))
 
 
 def _walk(api, url: str) -> list[str]:

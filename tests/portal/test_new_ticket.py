@@ -144,6 +144,28 @@ def test_a_hidden_field_in_the_post_refuses_the_whole_ticket(app, people, as_use
     assert count(app, AuditEntry, AuditEntry.actor_id == people.alice.id) == 1
 
 
+def test_a_value_for_a_field_its_condition_hides_refuses_the_whole_ticket(app, people,
+                                                                         as_user):
+    # The browser hides the version for hardware; a hand-made POST still sends one.
+    browser = as_user(people.alice)
+    tickets = count(app, Ticket)
+    audits = count(app, AuditEntry, AuditEntry.actor_id == people.alice.id)
+    response = browser.submit(NEW, form_data(product_family="hardware", module="printer",
+                                             product_version="4.2.1"))
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "Nothing was saved: you may not write Product version." in html  # its label
+    assert ('<p class="error" id="product_version-error">'
+            "This field does not apply to the values chosen.</p>") in html
+    assert count(app, Ticket) == tickets
+    assert count(app, AuditEntry, AuditEntry.actor_id == people.alice.id) == audits + 1
+    with app.app_context():
+        audit = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.actor_id == people.alice.id).order_by(AuditEntry.id.desc()))
+        assert (audit.action, audit.ticket_id) == ("write_refused", None)
+        assert audit.detail == {"fields": {"product_version": "condition"}, "via": "portal"}
+
+
 def test_the_person_to_notify_must_be_of_the_company(app, people, as_user):
     browser = as_user(people.alice)
     response = browser.submit(NEW, form_data(notify_person=str(people.bob.id)))
