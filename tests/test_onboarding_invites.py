@@ -19,6 +19,7 @@ from app.onboarding.invites import create_invite
 from app.onboarding.models import InviteLink, InviteRegistration
 from app.onboarding.registration import InviteRefused, register_from_invite
 from app.timeutil import utcnow
+from config import Config
 from tests.fixtures.factories import PASSWORD
 from tests.fixtures.mail import link_in, outbox, path_of
 from tests.fixtures.web import Browser
@@ -107,6 +108,24 @@ def test_invite_form_defaults_and_validation(app, staff, make_company, monkeypat
     assert bad.status_code == 200 and 'id="days-error"' in bad.get_data(as_text=True)
     with app.app_context():
         assert _count(InviteLink) == 0
+
+
+def test_a_new_invite_is_valid_for_14_days_by_default(app, staff):
+    assert Config.SPORTELLO_INVITE_DAYS == 14
+    assert app.config["SPORTELLO_INVITE_DAYS"] == 14
+    page = staff.get("/staff/invites/new").get_data(as_text=True)
+    # Send the form as the page fills it, the way a browser does when nobody edits it.
+    defaults = dict(re.findall(r'<input [^>]*id="(days|max_uses)" [^>]*value="(\d+)"', page))
+    assert defaults == {"days": "14", "max_uses": "1"}
+    response = staff.submit("/staff/invites/new", {"company": 0, "note": ""} | defaults)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    invite_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        invite = db.session.get(InviteLink, invite_id)
+        lasts = invite.expires_at - invite.created_at
+        assert timedelta(days=14) - timedelta(minutes=1) < lasts <= timedelta(days=14)
+        assert invite.state(utcnow() + timedelta(days=13, hours=23)) == "active"
+        assert invite.state(utcnow() + timedelta(days=14, minutes=1)) == "expired"
 
 
 def test_send_by_email(app, staff, make_company):
@@ -275,7 +294,7 @@ def test_forged_or_stale_confirmation_link(app, staff, make_company, make_user):
 
 
 def test_unverified_person_can_ask_for_a_new_link(app, browser, make_user):
-    make_user(Role.CUSTOMER, email="unverified@example.com")
+    make_user(Role.CUSTOMER, email="unverified@example.com", email_verified_at=None)
     browser.login("unverified@example.com", PASSWORD)
     response = browser.submit("/verify-email/resend", {}, form_url="/")
     assert response.status_code == 302

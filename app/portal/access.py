@@ -10,21 +10,14 @@ from flask import abort, redirect
 from flask_login import current_user
 
 from app.extensions import login_manager
+from app.onboarding.eligibility import can_open_tickets
 from app.web import home_url
 
 
 def may_open_tickets(user: Any) -> bool:
-    """Whether ``user`` may open a ticket now.
-
-    The one place the new-ticket page asks; the onboarding package's
-    ``can_open_tickets(user)`` replaces this body once it is merged. Until then:
-    an active customer whose company takes tickets and whose e-mail is verified.
-    """
-    company = getattr(user, "company", None)
-    return bool(
-        user.active and user.is_customer and company is not None and company.ticketing_enabled
-        and user.email_verified_at is not None
-    )
+    """Whether the customer ``user`` may open a ticket now (the rule the API applies
+    too: an active person with a confirmed address, of a company that takes tickets)."""
+    return user.is_customer and can_open_tickets(user)
 
 
 def customer_required(view: Callable) -> Callable:

@@ -563,3 +563,17 @@ def test_deeply_nested_bodies_are_refused_not_crashed_on(api_as, customer, helpd
         content_type="application/json")
     assert response.status_code in (400, 422)
     assert set(response.get_json()) == {"error", "fields"}
+
+
+def test_a_customer_must_confirm_the_address_before_opening_a_ticket(make_user, api_as,
+                                                                     helpdesk, app):
+    """The portal's rule holds over the API too: a confirmed address first."""
+    newcomer = make_user(Role.CUSTOMER, email_verified_at=None)
+    response = api_as(newcomer).post("/tickets", json={
+        "title": "VPN down", "description": "Since this morning.",
+        "fields": {"request_type": "incident", "product_family": "network", "module": "vpn"},
+    })
+    assert response.status_code == 403
+    assert "Confirm your e-mail address" in response.get_json()["error"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Ticket.id))) == 0

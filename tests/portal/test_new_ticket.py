@@ -177,7 +177,7 @@ def test_the_person_to_notify_must_be_of_the_company(app, people, as_user):
 def test_an_unverified_person_cannot_open_a_ticket_yet(app, people, make_user, browser):
     with app.app_context():
         company = db.session.get(User, people.alice.id).company
-    newcomer = make_user(company=company, email="new@example.com")
+    newcomer = make_user(company=company, email="new@example.com", email_verified_at=None)
     browser.login("new@example.com", PASSWORD)
     response = browser.get(NEW)
     assert response.status_code == 403
