@@ -92,7 +92,8 @@ class Page:
 
 def visible_to(user: Any, schema: Schema) -> ColumnElement[bool]:
     """The tickets ``user`` may see: staff all; a customer their company's tickets
-    they requested or are named on, or all of them when a company manager."""
+    they requested or are named on (in a field they may see), or all of them when a
+    company manager."""
     if user.is_staff:
         return true()
     if user.company_id is None:
@@ -100,7 +101,11 @@ def visible_to(user: Any, schema: Schema) -> ColumnElement[bool]:
     own = Ticket.company_id == user.company_id
     if user.is_company_manager:
         return own
-    person_fields = [f.id for f in schema.fields if f.type_name == "person" and not f.builtin]
+    # Only a field the person may see names them: a staff-only one must not show them
+    # a ticket they would otherwise not know of.
+    viewer = Viewer.of(user)
+    person_fields = [f.id for f in schema.fields if f.type_name == "person" and not f.builtin
+                     and permission(viewer, f, Stage.OPEN).visible]
     named = [Ticket.requester_id == user.id, Ticket.notify_person_id == user.id]
     if person_fields:
         named.append(exists().where(

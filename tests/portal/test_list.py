@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.tickets.models import Ticket
 from app.tickets.service import add_comment, update_ticket
-from tests.portal.conftest import SECRET_CODE
+from tests.portal.conftest import SECRET_CODE, helpdesk_document
 
 LIST = "/portal/"
 
@@ -35,6 +35,43 @@ def test_each_person_sees_the_tickets_they_requested_or_are_named_on(
     assert set(numbers(as_user(people.manager).get(LIST).get_data(as_text=True))) == {
         own.number, named.number, for_her.number, colleague.number}
     assert numbers(as_user(people.bob).get(LIST).get_data(as_text=True)) == [foreign.number]
+
+
+def test_a_person_named_in_a_custom_person_field_sees_the_ticket(
+    app, people, load_schema, make_user, as_user, open_ticket
+):
+    document = helpdesk_document()
+    document["fields"].append(
+        {"key": "site_contact", "type": "person", "label": {"en": "On-site contact"},
+         "customer": {"visibility": "write", "edit": ["create"]}})
+    load_schema(document)
+    dario = make_user(company=people.alice.company, name="Dario", surname="Doni",
+                      email_verified_at=people.alice.email_verified_at)
+    named = open_ticket(people.alice, title="Named on site", site_contact=people.carla.id)
+    other = open_ticket(people.alice, title="Not named")
+    assert numbers(as_user(people.carla).get(LIST).get_data(as_text=True)) == [named.number]
+    assert as_user(people.carla).get(f"/portal/tickets/{named.number}").status_code == 200
+    # A colleague named nowhere on it sees neither ticket.
+    browser = as_user(dario)
+    assert numbers(browser.get(LIST).get_data(as_text=True)) == []
+    assert browser.get(f"/portal/tickets/{named.number}").status_code == 404
+    assert set(numbers(as_user(people.alice).get(LIST).get_data(as_text=True))) == {
+        named.number, other.number}
+
+
+def test_being_named_in_a_field_hidden_from_customers_shows_nothing(
+    app, people, load_schema, as_user, open_ticket
+):
+    document = helpdesk_document()
+    document["fields"].append(
+        {"key": "escalate_to", "type": "person", "label": {"en": "Escalate to"},
+         "customer": {"visibility": "hidden", "edit": []}})
+    load_schema(document)
+    ticket = open_ticket(people.agent, title="Staff only note", company=people.alice.company_id,
+                         requester=people.alice.id, escalate_to=people.carla.id)
+    browser = as_user(people.carla)
+    assert numbers(browser.get(LIST).get_data(as_text=True)) == []
+    assert browser.get(f"/portal/tickets/{ticket.number}").status_code == 404
 
 
 def test_columns_are_the_fields_shown_in_the_customer_list_that_the_gate_allows(
