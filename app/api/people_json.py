@@ -113,8 +113,6 @@ def person_json(person) -> dict[str, Any]:
 # -- invites ---------------------------------------------------------------------
 
 INVITE_STATES = ("active", "expired", "revoked", "used_up")
-#: How long a new invite link works unless the body says otherwise.
-INVITE_DAYS = 14
 
 INVITE_CREATE = _body({
     "company": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1,

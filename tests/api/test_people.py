@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from app.accounts.models import Role
+from app.timeutil import utcnow
 from tests.api.conftest import ApiClient
 
 
@@ -132,6 +134,26 @@ def test_invite_links(staff, make_company, agent):
     assert [i["id"] for i in staff.get("/invites?state=revoked").get_json()["items"]] == [
         invite["id"]]
     assert staff.delete("/invites/999999").status_code == 404
+
+
+def test_an_invite_without_days_is_valid_for_14_days(staff):
+    made = staff.post("/invites", json={"company": None})
+    assert made.status_code == 201, made.get_json()
+    invite = made.get_json()
+    created, expires = (datetime.fromisoformat(invite[k].removesuffix("Z"))
+                        for k in ("created", "expires"))
+    assert timedelta(days=14) - timedelta(minutes=1) < expires - created <= timedelta(days=14)
+    assert abs(expires - (utcnow() + timedelta(days=14))) < timedelta(minutes=1)
+    chosen = staff.post("/invites", json={"company": None, "days": 3}).get_json()
+    assert chosen["expires"] < invite["expires"]
+
+
+def test_an_invite_without_days_follows_the_owners_setting(app, staff, monkeypatch):
+    monkeypatch.setitem(app.config, "SPORTELLO_INVITE_DAYS", 21)
+    invite = staff.post("/invites", json={"company": None}).get_json()
+    created, expires = (datetime.fromisoformat(invite[k].removesuffix("Z"))
+                        for k in ("created", "expires"))
+    assert timedelta(days=21) - timedelta(minutes=1) < expires - created <= timedelta(days=21)
 
 
 @pytest.mark.parametrize(("body", "key"), [

@@ -5,7 +5,7 @@ Thin views over onboarding's service functions.
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -128,7 +128,9 @@ def add_invite():
     company = body.get("company")
     invite, token = create_invite(
         company=company_or_404(company) if company is not None else None,
-        days=body.get("days", people_json.INVITE_DAYS), max_uses=body.get("max_uses", 1),
+        # Unless the body says otherwise, as long as the owner's setting (as the page does).
+        days=body.get("days", current_app.config["SPORTELLO_INVITE_DAYS"]),
+        max_uses=body.get("max_uses", 1),
         note=body.get("note", ""), created_by=caller(),
     )
     return people_json.invite_json(invite, token), 201
