@@ -1,4 +1,5 @@
-"""flask sportello send-mail, send-test-mail and mail-sink; the background sender."""
+"""flask sportello send-mail (once and --loop), send-test-mail and mail-sink; the
+background sender."""
 
 import os
 import smtplib
@@ -6,10 +7,12 @@ import subprocess
 import sys
 import time
 from email.message import EmailMessage
+from types import SimpleNamespace
 
 from app import create_app
 from app.database import atomic
 from app.extensions import db
+from app.notify import cli as notify_cli
 from app.notify.background import stop_background_sender
 from app.notify.models import MailStatus
 from app.notify.outbox import enqueue_mail
@@ -51,6 +54,31 @@ def test_send_mail_drains_every_batch(app, smtp_server):
     assert result.exit_code == 0, result.output
     assert len(smtp_server.messages) == 5
     assert result.output.count("claimed") == 3  # 2 + 2 + 1
+
+
+def test_send_mail_loop_sends_what_is_queued_between_passes(app, smtp_server, monkeypatch):
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 1:  # queued while the sender waits
+            with atomic():
+                enqueue_mail(to_email="loop@example.com", template="test_message",
+                             context={}, language="en")
+        else:
+            raise KeyboardInterrupt  # Ctrl+C during the second wait
+
+    # The command's own clock only: the SMTP server and SQLite go on sleeping for real.
+    monkeypatch.setattr(notify_cli, "time", SimpleNamespace(sleep=sleep))
+    result = app.test_cli_runner().invoke(
+        args=["sportello", "send-mail", "--loop", "--interval", "7"])
+    assert result.exit_code == 0, result.output
+    assert sleeps == [7, 7]
+    # The first pass had nothing to say; the second sent the message.
+    assert result.output == "claimed 1, sent 1, retrying 0, failed 0\nStopped.\n"
+    assert [m.rcpt_tos for m in smtp_server.messages] == [("loop@example.com",)]
+    with app.app_context():
+        assert [m.status for m in outbox("loop@example.com")] == [MailStatus.SENT]
 
 
 def test_mail_sink_saves_and_announces_each_message(tmp_path):

@@ -1,7 +1,9 @@
 """Ticket mail batches: one row per change in the change's transaction, split per
 recipient by the sender exactly once, from the ticket as the change left it."""
 
+import re
 import threading
+from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
@@ -12,9 +14,12 @@ from app.accounts.services import create_company, create_user
 from app.database import atomic
 from app.extensions import db
 from app.notify import fanout
-from app.notify.models import MailMessage, TicketMailBatch
+from app.notify.headers import thread_root_id
+from app.notify.models import MailMessage, MailStatus, TicketMailBatch
+from app.notify.sender import send_pending
 from app.tickets.errors import ValidationFailed
 from app.tickets.service import create_ticket, update_ticket
+from tests.fixtures.mail import SmtpServer, outbox
 from tests.fixtures.ticket_mail import BASE, last_mail_id, make_desk, queued, queued_pairs, user
 
 
@@ -95,18 +100,28 @@ def test_links_point_to_the_address_of_the_request_that_made_the_change(app, des
                          for link in links)
 
 
+#: The people of the busy desk below: a customer who opens tickets, and three agents.
+BUSY = ("c@example.com", "agent0@example.com", "agent1@example.com", "agent2@example.com")
+
+
+def _busy_desk(app, tickets: int) -> dict[str, int]:
+    """``tickets`` unassigned tickets opened by one customer with three agents (the
+    requester's confirmation and each agent's alert: four e-mails each); their ids by number."""
+    with app.app_context():
+        company = create_company(name="Busy Co")
+        customer = create_user(email=BUSY[0], name="C", role=Role.CUSTOMER, company=company)
+        for email in BUSY[1:]:
+            create_user(email=email, name="A", role=Role.AGENT)
+        opened = [create_ticket(customer, {"title": "t", "description": "d"})
+                  for _ in range(tickets)]
+        assert _count(TicketMailBatch) == tickets
+        return {ticket.number: ticket.id for ticket in opened}
+
+
 def test_two_concurrent_senders_split_each_batch_once(fresh_database_url):
     app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url})
     tickets = 30
-    with app.app_context():
-        company = create_company(name="Busy Co")
-        customer = create_user(email="c@example.com", name="C", role=Role.CUSTOMER,
-                               company=company)
-        for n in range(3):
-            create_user(email=f"agent{n}@example.com", name="A", role=Role.AGENT)
-        for _ in range(tickets):
-            create_ticket(customer, {"title": "t", "description": "d"})
-        assert _count(TicketMailBatch) == tickets
+    _busy_desk(app, tickets)
     start = threading.Barrier(2)
     errors: list = []
 
@@ -131,5 +146,59 @@ def test_two_concurrent_senders_split_each_batch_once(fresh_database_url):
             # The requester's confirmation and three agents' alerts, once each, per ticket.
             assert len(rows) == tickets * 4 and len(set(rows)) == tickets * 4
     finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_two_concurrent_senders_deliver_each_ticket_mail_once(fresh_database_url, monkeypatch):
+    """Two senders split and send the e-mails of new tickets: each person gets each once."""
+    # Small chunks, so that on PostgreSQL both senders split batches side by side.
+    monkeypatch.setattr(fanout, "CHUNK", 2)
+    server = SmtpServer().start()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url,
+                      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port})
+    try:
+        numbers = _busy_desk(app, 20)
+        start = threading.Barrier(2)
+        reports: list = []
+        errors: list = []
+
+        def run() -> None:
+            try:
+                with app.app_context():
+                    start.wait()
+                    for _ in range(2000):  # bounded
+                        report = send_pending(limit=3)
+                        reports.append(report)
+                        if not report.locked and report.claimed == 0:
+                            break
+            except Exception as error:  # reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert not errors and not any(thread.is_alive() for thread in threads)
+        expected = {(number, email) for number in numbers for email in BUSY}
+        received = Counter()
+        with app.app_context():
+            for sunk in server.messages:
+                email = sunk.parsed()
+                number = re.match(r"\[([^\]]+)\] ", email["Subject"]).group(1)
+                # The ticket's thread, in the headers too.
+                assert email["In-Reply-To"] == thread_root_id(f"ticket-{numbers[number]}")
+                to = str(email["To"])
+                assert sunk.rcpt_tos == (to,)
+                received[number, to] += 1
+            assert {m.status for m in outbox()} == {MailStatus.SENT}
+            assert _count(TicketMailBatch) == 0
+        assert set(received) == expected and set(received.values()) == {1}
+        ids = [sunk.parsed()["Message-ID"] for sunk in server.messages]
+        assert len(ids) == len(set(ids)) == len(expected)
+        assert sum(r.sent for r in reports) == sum(r.claimed for r in reports) == len(expected)
+    finally:
+        server.stop()
         with app.app_context():
             db.engine.dispose()

@@ -1,13 +1,19 @@
-"""The owner's "Mail problems" page: failed messages listed, retried by the button."""
+"""The owner's "Mail problems" page: failed messages and ticket e-mails that could not
+be prepared listed, retried by the button."""
+
+from sqlalchemy import select
 
 from app.accounts.models import Role
 from app.database import atomic
 from app.extensions import db
-from app.notify.models import MailMessage, MailStatus
+from app.notify import fanout
+from app.notify.models import MailMessage, MailStatus, TicketMailBatch
 from app.notify.outbox import enqueue_mail
 from app.notify.sender import send_pending
+from app.tickets.service import create_ticket
 from tests.fixtures.factories import PASSWORD
 from tests.fixtures.mail import RefusingHandler
+from tests.fixtures.ticket_mail import BASE, make_desk, user
 
 
 def _refused_mail(app, smtp_factory):
@@ -76,3 +82,57 @@ def test_retrying_messages_are_shown(app, browser, make_user, smtp_factory):
     html = browser.get("/staff/mail-problems").get_data(as_text=True)
     assert "Problemi di posta" in html and "In attesa di un nuovo tentativo" in html
     assert "later@example.com" in html and "Connection" in html
+
+
+def test_a_batch_that_never_splits_is_shown_and_retried(app, browser, make_user, make_company,
+                                                        load_schema, smtp_server, monkeypatch):
+    load_schema("it-helpdesk")
+    desk = make_desk(make_user, make_company)
+    split, calls = fanout.ticket_mail_rows, []
+
+    def failing(ticket, *args):
+        calls.append(ticket.id)
+        raise RuntimeError("a renderer bug")
+
+    monkeypatch.setattr(fanout, "ticket_mail_rows", failing)
+    with app.app_context():
+        ticket = create_ticket(user(desk.requester), BASE)
+        number = ticket.number
+        reports = [send_pending() for _ in range(fanout.MAX_ATTEMPTS + 2)]
+        assert len(calls) == fanout.MAX_ATTEMPTS  # then it is left alone
+        batch = db.session.scalars(select(TicketMailBatch)).one()
+        assert batch.attempts == fanout.MAX_ATTEMPTS
+        assert [r.stuck for r in reports[-3:]] == [1, 1, 1] and reports[0].stuck == 0
+        assert "1 ticket change(s) whose e-mails could not be prepared" in reports[-1].summary()
+    assert smtp_server.messages == []
+
+    url = f"/staff/mail-problems/batches/{batch.id}/retry"
+    browser.login(desk.email("agent"), PASSWORD)
+    assert browser.get("/staff/mail-problems").status_code == 403
+    assert browser.submit(url, {}, form_url="/").status_code == 403
+    browser.logout()
+
+    browser.login(desk.email("owner"), PASSWORD)
+    html = browser.get("/staff/mail-problems").get_data(as_text=True)
+    assert "Ticket e-mails that could not be prepared" in html
+    assert f'href="/desk/tickets/{number}">{number}</a>' in html
+    assert f'action="{url}"' in html and f"<td>{fanout.MAX_ATTEMPTS}</td>" in html
+    assert browser.client.post(url).status_code == 400  # no CSRF token
+    with app.app_context():
+        assert db.session.get(TicketMailBatch, batch.id).attempts == fanout.MAX_ATTEMPTS
+
+    monkeypatch.setattr(fanout, "ticket_mail_rows", split)  # the bug was fixed
+    response = browser.submit(url, {}, form_url="/staff/mail-problems", follow_redirects=True)
+    assert "try again to prepare these e-mails" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(TicketMailBatch, batch.id).attempts == 0
+        report = send_pending()
+        assert report.stuck == 0 and report.sent == 4
+        assert db.session.get(TicketMailBatch, batch.id) is None
+    received = {m.rcpt_tos[0] for m in smtp_server.messages if number in m.parsed()["Subject"]}
+    assert received == {desk.email(who) for who in
+                        ("requester", "owner", "agent", "other_agent")}
+    html = browser.get("/staff/mail-problems").get_data(as_text=True)
+    assert "Every ticket e-mail could be prepared." in html
+    again = browser.submit(url, {}, form_url="/staff/mail-problems", follow_redirects=True)
+    assert "nothing to retry" in again.get_data(as_text=True)

@@ -1,12 +1,18 @@
-"""What the owner sees on "Mail problems": failed and retrying messages; requeueing one."""
+"""What the owner sees on "Mail problems": failed and retrying messages, ticket mail
+batches the sender gave up splitting; requeueing one."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
 
 from app.database import atomic
 from app.extensions import db
-from app.notify.models import MailMessage, MailStatus
+from app.notify.fanout import MAX_ATTEMPTS
+from app.notify.models import MailMessage, MailStatus, TicketMailBatch
+from app.tickets.models import Ticket
 from app.timeutil import utcnow
 
 #: Rows shown per list; older problems stay in the table.
@@ -39,3 +45,44 @@ def requeue(message_id: int) -> bool:
         message.attempts = 0
         message.next_attempt_at = utcnow()
     return True
+
+
+@dataclass(frozen=True)
+class StuckBatch:
+    """A ticket change whose e-mails could not be prepared (split per recipient)."""
+
+    id: int
+    #: None when the ticket was deleted since.
+    ticket_number: str | None
+    created_at: datetime
+    attempts: int
+
+
+def _stuck():
+    return TicketMailBatch.attempts >= MAX_ATTEMPTS
+
+
+def stuck_batches() -> list[StuckBatch]:
+    """Batches whose split failed ``MAX_ATTEMPTS`` times: the sender no longer tries them."""
+    rows = db.session.execute(
+        select(TicketMailBatch.id, Ticket.number, TicketMailBatch.created_at,
+               TicketMailBatch.attempts)
+        .outerjoin(Ticket, Ticket.id == TicketMailBatch.ticket_id)
+        .where(_stuck())
+        .order_by(TicketMailBatch.created_at.desc(), TicketMailBatch.id.desc()).limit(SHOWN)
+    )
+    return [StuckBatch(*row) for row in rows]
+
+
+def count_stuck_batches() -> int:
+    return db.session.scalar(select(func.count()).select_from(TicketMailBatch).where(_stuck()))
+
+
+def retry_batch(batch_id: int) -> bool:
+    """Let the next sender pass try to split the batch again; False if it is not stuck."""
+    with atomic() as session:
+        result = session.execute(
+            update(TicketMailBatch).where(TicketMailBatch.id == batch_id, _stuck())
+            .values(attempts=0).execution_options(synchronize_session=False)
+        )
+    return result.rowcount == 1

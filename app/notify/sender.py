@@ -24,6 +24,7 @@ from app.notify.delivery import SmtpConnection, build_email, open_connection
 from app.notify.failures import Failure, classify
 from app.notify.hooks import allow_send
 from app.notify.models import MailMessage, MailStatus
+from app.notify.problems import count_stuck_batches
 
 LOCK_NAME = "mail-sender"
 
@@ -36,6 +37,8 @@ class SendReport:
     failed: int = 0
     #: Vetoed by a before-send hook, or with nothing left to say when rendered.
     dropped: int = 0
+    #: Ticket mail batches the sender gave up splitting (listed on "Mail problems").
+    stuck: int = 0
     #: Another sender holds the SQLite lock: this pass did nothing.
     locked: bool = False
     errors: list[str] = field(default_factory=list)
@@ -47,6 +50,8 @@ class SendReport:
             f"claimed {self.claimed}, sent {self.sent}, "
             f"retrying {self.retrying}, failed {self.failed}"
             + (f", dropped {self.dropped}" if self.dropped else "")
+            + (f"; {self.stuck} ticket change(s) whose e-mails could not be prepared"
+               " (see Mail problems)" if self.stuck else "")
         )
 
 
@@ -60,6 +65,8 @@ def send_pending(limit: int = 50) -> SendReport:
         return report
     try:
         fanout.split_batches()
+        # Read before the claim, whose transaction ends this one (none stays open).
+        report.stuck = count_stuck_batches()
         rows = claims.claim_batch(token, limit)
         report.claimed = len(rows)
         if rows:

@@ -1,4 +1,5 @@
-"""The owner's "Mail problems" page: failed messages and a retry button."""
+"""The owner's "Mail problems" page: failed messages and stuck ticket mail batches,
+each with a retry button."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.auth.decorators import owner_required
-from app.notify.problems import failed_messages, requeue, retrying_messages
+from app.notify.fanout import MAX_ATTEMPTS
+from app.notify.problems import (
+    failed_messages,
+    requeue,
+    retry_batch,
+    retrying_messages,
+    stuck_batches,
+)
 
 bp = Blueprint("notify", __name__, template_folder="templates")
 
@@ -15,7 +23,8 @@ bp = Blueprint("notify", __name__, template_folder="templates")
 @owner_required
 def problems():
     return render_template(
-        "notify/problems.html", failed=failed_messages(), retrying=retrying_messages()
+        "notify/problems.html", failed=failed_messages(), retrying=retrying_messages(),
+        stuck=stuck_batches(), max_attempts=MAX_ATTEMPTS,
     )
 
 
@@ -27,6 +36,17 @@ def retry(message_id: int):
         flash(_("The message is queued again and will be sent shortly."), "success")
     else:
         flash(_("This message is no longer failed: nothing to retry."), "info")
+    return redirect(url_for("notify.problems"))
+
+
+@bp.route("/staff/mail-problems/batches/<int:batch_id>/retry", methods=["POST"])
+@owner_required
+def retry_ticket_mail(batch_id: int):
+    """Let the sender try again to prepare the e-mails of one ticket change."""
+    if retry_batch(batch_id):
+        flash(_("The sender will try again to prepare these e-mails shortly."), "success")
+    else:
+        flash(_("These e-mails are no longer waiting: nothing to retry."), "info")
     return redirect(url_for("notify.problems"))
 
 
