@@ -1,6 +1,8 @@
 """Staff pages for companies and persons: list, create, edit, add a person (activation
 e-mail), edit, deactivate; the company ticketing switch."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,6 +11,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from tests.fixtures.factories import PASSWORD
 from tests.fixtures.mail import link_in, outbox, path_of
+from tests.fixtures.web import Browser
 
 
 @pytest.fixture
@@ -87,6 +90,32 @@ def test_ticketing_switch_controls_login(app, browser, staff, make_company, make
     browser.submit(url, {"name": "Switch Srl", "ticketing_enabled": "y"})
     browser.logout()
     assert browser.login("p@switch.example", PASSWORD).status_code == 302
+
+
+def test_switching_ticketing_off_ends_the_sessions_of_its_persons(
+    app, staff, make_company, make_user, make_ticket
+):
+    company = make_company(name="Spenta Srl")
+    person = make_user(Role.CUSTOMER, email="p@spenta.example", company=company,
+                       email_verified_at=utcnow())
+    ticket = make_ticket(actor=person, title="Still open")
+    portal = Browser(app.test_client())
+    assert portal.login("p@spenta.example", PASSWORD).status_code == 302
+    assert portal.get("/portal/").status_code == 200
+    staff.submit(f"/staff/companies/{company.id}", {"name": "Spenta Srl"})  # switched off
+    with app.app_context():
+        assert db.session.get(Company, company.id).ticketing_enabled is False
+    for url in ("/portal/", f"/portal/tickets/{ticket.number}"):
+        response = portal.get(url)
+        assert response.status_code == 302, url
+        assert urlsplit(response.headers["Location"]).path == "/login", url
+    assert "Still open" not in portal.get("/portal/", follow_redirects=True).get_data(
+        as_text=True)
+    # Logging in again says why the portal is closed.
+    refused = portal.login("p@spenta.example", PASSWORD)
+    assert refused.status_code == 200
+    assert "switched off for your company" in refused.get_data(as_text=True)
+    assert portal.get("/portal/").status_code == 302
 
 
 def test_add_a_person_sends_the_activation_mail(app, staff, make_company):

@@ -16,6 +16,8 @@ from app.portal.links import make_token, signed_ticket_url
 from app.tickets.models import Attachment, Comment, Ticket
 from app.tickets.service import add_comment, update_ticket
 from app.timeutil import utcnow
+from tests.fixtures.factories import PASSWORD
+from tests.fixtures.web import Browser
 from tests.portal.conftest import SECRET_CODE
 
 
@@ -139,6 +141,28 @@ def test_a_link_stops_when_the_person_may_no_longer_see_the_ticket(
         db.session.get(User, people.alice.id).active = False
         db.session.commit()
     assert client.get(alice_path).status_code == 404
+
+
+def test_a_link_stops_when_the_company_is_switched_off(app, people, browser, open_ticket):
+    ticket = open_ticket(people.alice, title="Scanner offline")
+    path = path_of(app, people.alice, ticket)
+    assert browser.get(path).status_code == 200
+    staff = Browser(app.test_client())
+    staff.login(people.agent.email, PASSWORD)
+    company = f"/staff/companies/{people.alice.company_id}"
+    assert staff.submit(company, {"name": "Acme"}).status_code == 302  # ticketing unchecked
+    response = browser.get(path)
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "This link does not open a ticket" in html and "Scanner offline" not in html
+    refused = browser.submit(path, {"body": "Still there?"}, form_url="/login")
+    assert refused.status_code == 404
+    with app.app_context():
+        assert db.session.scalars(select(Comment).where(
+            Comment.ticket_id == ticket.id)).all() == []
+    # Switched back on, the same link opens the ticket again.
+    staff.submit(company, {"name": "Acme", "ticketing_enabled": "y"})
+    assert browser.get(path).status_code == 200
 
 
 def revoke(browser, **data):

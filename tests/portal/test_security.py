@@ -1,5 +1,6 @@
-"""No person reaches another company's ticket: every portal route, walked as a person
-(and as the company manager) of another company, answers 404 and changes nothing."""
+"""No person reaches another company's ticket or report: every portal route (the
+tickets' and the reports'), walked as a person (and as the company manager) of another
+company, answers 404 and changes nothing."""
 
 from __future__ import annotations
 
@@ -12,8 +13,13 @@ from werkzeug.datastructures import FileStorage
 from app.accounts.models import User
 from app.extensions import db
 from app.portal.links import make_token
+from app.reports import building, rates
+from app.reports.document import build_document
+from app.reports.interventions import log_intervention
+from app.reports.models import Report
 from app.tickets.models import Attachment, Comment, Ticket, TicketEvent
 from app.tickets.service import add_comment
+from tests.reports.conftest import SETTINGS, work
 
 SECRET_TITLE = "Acme merger plans"
 
@@ -22,9 +28,26 @@ def _file(name: str) -> FileStorage:
     return FileStorage(io.BytesIO(b"confidential"), filename=name)
 
 
+#: The blueprints of the customer portal: its tickets and its intervention reports.
+PORTAL_BLUEPRINTS = ("portal", "portal_reports")
+
+
 def portal_endpoints(app) -> set[str]:
     return {rule.endpoint for rule in app.url_map.iter_rules()
-            if rule.endpoint.startswith("portal.") and rule.endpoint != "portal.static"}
+            if rule.endpoint.partition(".")[0] in PORTAL_BLUEPRINTS
+            and not rule.endpoint.endswith(".static")}
+
+
+def issued_report(app, people, ticket: Ticket) -> Report:
+    """An intervention on ``ticket`` billed in an issued report of its company."""
+    with app.app_context():
+        owner = db.session.get(User, people.owner.id)
+        rates.update_settings(owner, **SETTINGS)
+        log_intervention(db.session.get(User, people.agent.id), db.session.get(Ticket, ticket.id),
+                         work(operator_id=people.agent.id))
+        draft = building.create_draft(owner, building.ReportScope(company_id=ticket.company_id))
+        fingerprint = build_document(owner, db.session.get(Report, draft.id)).fingerprint
+        return building.issue_report(owner, draft.id, fingerprint)
 
 
 def footprint(app) -> tuple[int, int, int, int]:
@@ -53,6 +76,7 @@ def test_every_portal_route_answers_404_to_another_company(
         acme_files = list(db.session.scalars(
             select(Attachment.id).where(Attachment.ticket_id == acme.id)))
     own = open_ticket(people.bob, title="Globex's own")
+    report = issued_report(app, people, acme)
     browser = as_user(outsider)
     walked: set[str] = set()
     before = footprint(app)
@@ -102,5 +126,22 @@ def test_every_portal_route_answers_404_to_another_company(
     })
     assert response.status_code == 422
 
+    # Acme's intervention report: its page, its PDF and its acknowledgement.
+    reports = f"/portal/reports/{report.id}"
+    expect_404("portal_reports.show", browser.get(reports))
+    expect_404("portal_reports.pdf", browser.get(f"{reports}/report.pdf"))
+    expect_404("portal_reports.acknowledge",
+               browser.submit(f"{reports}/acknowledge", {"name": "Bob Brown"},
+                              form_url="/portal/"))
+    response = browser.get("/portal/reports/")
+    walked.add("portal_reports.index")
+    if outsider.is_company_manager:  # Globex's managers have a list: without Acme's report
+        assert response.status_code == 200
+        assert report.number not in response.get_data(as_text=True)
+    else:
+        assert response.status_code == 404
+
     assert footprint(app) == before  # nothing was stored by any of it
+    with app.app_context():
+        assert db.session.get(Report, report.id).acknowledged_at is None
     assert walked == portal_endpoints(app), "walk every portal route"
