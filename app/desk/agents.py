@@ -1,8 +1,8 @@
 """Agents: invite them, and deactivate them once their open tickets are reassigned.
 
 An invited agent gets an account without a password and a signed, single-use
-link to choose one. Until the mail module sends it, the owner is shown the
-link; ``activation_link`` is the one place that makes it.
+link to choose one, by e-mail; the owner is also shown the link, to pass it on
+if the message goes astray. ``activation_link`` is the one place that makes it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from app.accounts.models import Role, User
 from app.accounts.services import AccountError, check_password_strength, create_user
 from app.database import atomic
 from app.extensions import db
+from app.notify.outbox import enqueue_mail
 from app.tickets.models import Status, Ticket
 from app.tickets.service import update_ticket
 from app.timeutil import utcnow
@@ -91,10 +92,18 @@ def activation_link(user: User) -> str:
 
 def invite_agent(*, email: str, name: str, surname: str = "",
                  language: str = "it") -> AgentInvitation:
-    """Create an agent account without a password, and its activation link."""
-    user = create_user(email=email, name=name, surname=surname, role=Role.AGENT,
-                       language=language)
-    return AgentInvitation(user, activation_link(user))
+    """Create an agent account without a password and e-mail it its activation link,
+    in one transaction."""
+    with atomic():
+        user = create_user(email=email, name=name, surname=surname, role=Role.AGENT,
+                           language=language)
+        db.session.flush()  # the link carries the new account's id
+        link = activation_link(user)
+        enqueue_mail(to_email=user.email, template="agent_invite", language=user.language,
+                     recipient=user, context={
+                         "user": user, "link": link,
+                         "days": current_app.config["SPORTELLO_AGENT_ACTIVATION_DAYS"]})
+    return AgentInvitation(user, link)
 
 
 def user_for_token(token: str) -> User | None:

@@ -7,6 +7,7 @@ import re
 from app.accounts.models import Role
 from app.tickets.service import update_ticket
 from tests.fixtures.factories import PASSWORD
+from tests.fixtures.mail import outbox
 
 
 def test_invite_then_activate_once(app, client, browser, login, owner, reload_user):
@@ -17,6 +18,10 @@ def test_invite_then_activate_once(app, client, browser, login, owner, reload_us
     html = response.get_data(as_text=True)
     link = re.search(r'readonly value="http://localhost(/desk/welcome/[^"]+)"', html).group(1)
     assert "Invited, not activated yet" in html
+    with app.app_context():  # the agent is e-mailed the same link, in their language
+        [mail] = outbox("marco@example.com")
+    assert mail.template == "agent_invite" and mail.language == "en"
+    assert f"http://localhost{link}" in mail.text_body and "agent account" in mail.text_body
     browser.logout()
     response = browser.submit(link, {"password": "short", "confirm": "short"})
     assert response.status_code == 422

@@ -37,7 +37,7 @@ def agents():
             target = form._fields.get(problem.field or "", form.email)
             target.errors = [*target.errors, str(problem)]
         else:
-            flash(_("%(name)s can now be given the activation link below.",
+            flash(_("%(name)s was sent an e-mail with the activation link, shown below too.",
                     name=invitation.user.full_name), "success")
             form = InviteAgentForm(formdata=None)
     code = 422 if request.method == "POST" and invitation is None else 200
