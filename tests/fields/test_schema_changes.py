@@ -247,3 +247,16 @@ def test_status_in_use_is_deactivated(app, people):
         assert "- status new deactivated (1 tickets keep it)" in plan.lines
         assert not current_schema().status("new").active
         assert current_schema().initial_status.key == "in_progress"
+
+
+def test_the_field_service_example_offers_the_statuses_and_priorities_its_users_know(
+        app, load_schema):
+    """As the field-service portal we studied: Aperto, Sospeso, Riprogrammare, Eseguito;
+    Bassa, Media, Alta."""
+    load_schema("field-service")
+    with app.app_context():
+        schema = current_schema()
+        assert [s.name.it for s in schema.statuses if s.active] == [
+            "Aperto", "Sospeso", "Riprogrammare", "Eseguito"]
+        priority = schema.by_key["priority"]
+        assert [i.label.it for i in priority.list.items if i.active] == ["Bassa", "Media", "Alta"]
