@@ -39,18 +39,22 @@ def _extension(name: str) -> str:
     return os.path.splitext(name)[1].lstrip(".").lower()
 
 
+def max_megabytes(field: FieldDef | None) -> float:
+    """The largest file accepted, in megabytes: the global limit, or the field's if lower."""
+    megabytes = float(current_app.config["SPORTELLO_MAX_UPLOAD_MB"])
+    if field is not None and field.setting("max_size_mb"):
+        megabytes = min(megabytes, float(field.setting("max_size_mb")))
+    return megabytes
+
+
 def limits(field: FieldDef | None) -> tuple[set[str], int]:
     """Allowed extensions and maximum size in bytes, narrowed by the field's settings."""
-    config = current_app.config
-    allowed = {ext.lower() for ext in config["SPORTELLO_ALLOWED_EXTENSIONS"]}
-    megabytes = float(config["SPORTELLO_MAX_UPLOAD_MB"])
+    allowed = {ext.lower() for ext in current_app.config["SPORTELLO_ALLOWED_EXTENSIONS"]}
     if field is not None:
         own = {ext.lower().lstrip(".") for ext in field.setting("allowed_extensions", [])}
         if own:
             allowed &= own
-        if field.setting("max_size_mb"):
-            megabytes = min(megabytes, float(field.setting("max_size_mb")))
-    return allowed, int(megabytes * 1024 * 1024)
+    return allowed, int(max_megabytes(field) * 1024 * 1024)
 
 
 def real_files(files: Sequence[Any]) -> list[Any]:
@@ -82,8 +86,9 @@ def store_files(
             key, size = storage.save(upload.stream, limit)
         except TooLarge:
             raise UploadRefused(
+                # The owner's megabytes: the bytes, rounded down, would print 0.00999928.
                 _("%(name)s is larger than %(mb)s MB.", name=filename,
-                  mb=f"{limit / 1024 / 1024:g}")
+                  mb=f"{max_megabytes(field):g}")
             ) from None
         stored_keys.append(key)
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"

@@ -62,3 +62,12 @@ def without_field(document: dict, key: str) -> dict:
     document = copy.deepcopy(document)
     document["fields"] = [f for f in document["fields"] if f["key"] != key]
     return document
+
+
+def with_settings(document: dict, key: str, **settings) -> dict:
+    """A copy of ``document`` whose field ``key`` has ``settings`` added to its own."""
+    document = copy.deepcopy(document)
+    for spec in document["fields"]:
+        if spec["key"] == key:
+            spec["settings"] = {**spec.get("settings", {}), **settings}
+    return document

@@ -85,6 +85,16 @@ class TextType(FieldType):
         text = (data or "").strip()
         return text or None
 
+    def check(self, field, value, context: CheckContext) -> str | None:
+        # The JSON Schema counts the text as sent; the spaces around it are not stored.
+        if "min_length" not in self.settings_allowed or not isinstance(value, str):
+            return None
+        minimum = int(field.setting("min_length", 0))
+        text = value.strip()
+        if text and len(text) < minimum:
+            return _("At least %(n)s characters.", n=minimum)
+        return None
+
     def normalise(self, field, value) -> Any:
         if isinstance(value, str):
             return value.strip() or None
