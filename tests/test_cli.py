@@ -1,10 +1,16 @@
 """flask sportello create-owner, demo and check."""
 
+import json
+
 from sqlalchemy import func, select
 
 from app import create_app
 from app.accounts.models import Company, OwnerProfile, Role, User
+from app.demo import _TICKETS, DEMO_SCHEMA
 from app.extensions import db
+from app.fields.document import BUILTIN_TYPES
+from app.fields.models import Field, FieldList, ListItem
+from app.tickets.models import Comment, Ticket, TicketValue
 
 
 def _count(model) -> int:
@@ -44,22 +50,56 @@ def test_create_owner_refuses_short_password_and_duplicates(app):
     assert again.exit_code != 0 and "already registered" in again.output
 
 
-def test_demo_is_idempotent(app):
+def _count_where(condition) -> int:
+    return db.session.scalar(select(func.count()).where(condition))
+
+
+def _demo_counts() -> dict[str, int]:
+    return {
+        "users": _count(User), "agents": _count_where(User.role == Role.AGENT),
+        "companies": _count(Company), "profiles": _count(OwnerProfile),
+        "fields": _count(Field), "custom fields": _count_where(Field.builtin.is_(False)),
+        "lists": _count(FieldList), "list items": _count(ListItem),
+        "tickets": _count(Ticket), "values": _count(TicketValue), "comments": _count(Comment),
+    }
+
+
+def test_demo_loads_the_example_schema_and_tickets_once(app):
+    example = json.loads(DEMO_SCHEMA.read_text(encoding="utf-8"))
+    custom = {f["key"] for f in example["fields"]} - set(BUILTIN_TYPES)
+    assert {"request_type", "product_family", "module", "impact"} <= custom
     runner = app.test_cli_runner()
     first = runner.invoke(args=["sportello", "demo"])
     assert first.exit_code == 0, first.output
     assert "Log in as owner@example.com" in first.output
     with app.app_context():
-        counts = (_count(User), _count(Company), _count(OwnerProfile))
-        agents = db.session.scalar(select(func.count()).where(User.role == Role.AGENT))
-        assert agents == 2
-        for company in db.session.scalars(select(Company)):
-            assert len(company.persons) >= 2
+        fields = db.session.scalars(select(Field).where(Field.builtin.is_(False)))
+        assert {field.key for field in fields} == custom
+        for spec in example["lists"]:
+            items = db.session.scalars(select(ListItem.key).join(FieldList)
+                                       .where(FieldList.key == spec["key"]))
+            assert sorted(items) == sorted(item["key"] for item in spec["items"]), spec["key"]
+        tickets = db.session.scalars(select(Ticket).order_by(Ticket.id)).all()
+        assert [t.title for t in tickets] == [values["title"] for _, values in _TICKETS]
+        assert [t.requester.email for t in tickets] == [email for email, _ in _TICKETS]
+        request_types = db.session.scalars(
+            select(TicketValue.text).join(Field, Field.id == TicketValue.field_id)
+            .where(Field.key == "request_type").order_by(TicketValue.ticket_id))
+        assert list(request_types) == ["incident", "change", "incident", "billing"]
+        agents = db.session.scalars(select(User.email).where(User.role == Role.AGENT))
+        assert sorted(agents) == ["giulia.bianchi@example.com", "marco.verdi@example.com"]
+        persons = {company.name: len(company.persons)
+                   for company in db.session.scalars(select(Company))}
+        assert persons == {"Studio Rossi & Associati": 3, "Agricola Colli Verdi": 2}
+        assert _count(Comment) == 2
+        counts = _demo_counts()
+    assert counts["tickets"] == len(_TICKETS) == 4
     second = runner.invoke(args=["sportello", "demo"])
     assert second.exit_code == 0, second.output
-    assert "created" not in second.output
+    assert "created" not in second.output and "loaded" not in second.output
+    assert "opened" not in second.output
     with app.app_context():
-        assert (_count(User), _count(Company), _count(OwnerProfile)) == counts
+        assert _demo_counts() == counts
 
 
 def test_check_reports_each_line(app, tmp_path):

@@ -2,8 +2,9 @@
 
 import csv
 import io
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from babel.numbers import format_currency
@@ -47,6 +48,65 @@ def test_html_view(login, owner, issued, ticket):
     assert "Printer on fire" in html and "Slow network" in html and "Not charged" in html
     assert "(next day)" in html and "Rossi Impianti" in html
     assert SECRET not in html
+
+
+class _TicketSections(HTMLParser):
+    """Each ``section.report-ticket`` of a report: its heading and its lines' descriptions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[dict] = []
+        self._inside = False
+        self._into: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "section" and "report-ticket" in classes:
+            self.sections.append({"heading": "", "lines": []})
+            self._inside = True
+        elif self._inside and tag == "h2":
+            self._into = "heading"
+        elif self._inside and tag == "p" and "report-description" in classes:
+            self.sections[-1]["lines"].append("")
+            self._into = "line"
+
+    def handle_data(self, data):
+        if self._into == "heading":
+            self.sections[-1]["heading"] += data
+        elif self._into == "line":
+            self.sections[-1]["lines"][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("h2", "p"):
+            self._into = None
+        elif tag == "section":
+            self._inside = False
+
+
+def _ticket_sections(html: str) -> list[dict]:
+    reader = _TicketSections()
+    reader.feed(html)
+    return reader.sections
+
+
+def test_lines_are_grouped_under_their_tickets_heading(app, login, owner, ticket, log, billing,
+                                                       issue, company, make_ticket, person):
+    """Work on two tickets, logged on alternate days: each ticket has one heading, and each
+    intervention sits under its own ticket's heading, in date order."""
+    billing()
+    other = make_ticket(actor=person, title="Slow network")
+    log(ticket, work_date=date(2026, 3, 10), description="Printer: first visit.")
+    log(other, work_date=date(2026, 3, 11), description="Network: switch checked.")
+    log(ticket, work_date=date(2026, 3, 12), description="Printer: second visit.")
+    log(other, work_date=date(2026, 3, 9), description="Network: cables traced.")
+    report = issue(company_id=company.id)
+    html = login(owner).get(f"/reports/{report.id}").get_data(as_text=True)
+    assert [(section["heading"], section["lines"]) for section in _ticket_sections(html)] == [
+        (f"Ticket {ticket.number}: Printer on fire",
+         ["Printer: first visit.", "Printer: second visit."]),
+        (f"Ticket {other.number}: Slow network",
+         ["Network: cables traced.", "Network: switch checked."]),
+    ]
 
 
 def _pdf_text(data: bytes) -> str:

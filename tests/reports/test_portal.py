@@ -2,14 +2,20 @@
 acknowledge them; everyone else gets a 404."""
 
 import io
+from datetime import datetime
 
 import pytest
+from babel.dates import format_datetime
 from babel.numbers import format_currency
 from pypdf import PdfReader
 
 from app.accounts.models import Role
 from app.extensions import db
+from app.reports import building
 from app.reports.models import Report
+
+#: When the manager acknowledges: 14:05 UTC, 15:05 in the owner's zone (Europe/Rome).
+ACKNOWLEDGED_AT = datetime(2026, 3, 12, 14, 5, 7)
 
 
 @pytest.fixture
@@ -21,6 +27,11 @@ def report(ticket, log, billing, issue, company):
 
 def _pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _spaced(text: str) -> str:
+    """Plain spaces for the no-break ones dates and times are written with."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def test_managers_see_the_issued_reports_of_their_company(login, manager, report):
@@ -77,7 +88,9 @@ def test_drafts_and_cancelled_reports_are_not_in_the_portal(app, login, manager,
     assert report.number not in browser.get("/portal/reports/").get_data(as_text=True)
 
 
-def test_acknowledge_records_name_and_time_and_prints_them(app, login, manager, owner, report):
+def test_acknowledge_records_name_and_time_and_prints_them(app, login, manager, owner, report,
+                                                           monkeypatch):
+    monkeypatch.setattr(building, "utcnow", lambda: ACKNOWLEDGED_AT)
     browser = login(manager)
     url = f"/portal/reports/{report.id}"
     refused = browser.submit(url + "/acknowledge", {"name": "  "}, form_url=url)
@@ -86,12 +99,16 @@ def test_acknowledge_records_name_and_time_and_prints_them(app, login, manager, 
     assert response.status_code == 302
     with app.app_context():
         stored = db.session.get(Report, report.id)
-        assert stored.acknowledged_name == "Anna Rossi" and stored.acknowledged_at
+        assert stored.acknowledged_name == "Anna Rossi"
+        assert stored.acknowledged_at == ACKNOWLEDGED_AT
         assert stored.acknowledged_by_id == manager.id
     page = browser.get(url).get_data(as_text=True)
     assert "Acknowledged by Anna Rossi on" in page and 'name="name"' not in page
     text = _pdf_text(browser.get(url + "/report.pdf").data)
-    assert "Acknowledged by Anna Rossi" in text
+    # The date and the time in the owner's zone, as the reader's language writes them.
+    when = format_datetime(datetime(2026, 3, 12, 15, 5, 7), format="medium", locale="en")
+    assert "Mar 12, 2026" in when and "3:05:07" in when
+    assert f"Acknowledged by Anna Rossi on {_spaced(when)}." in _spaced(text)
     again = browser.submit(url + "/acknowledge", {"name": "Anna Rossi"},
                            form_url="/portal/reports/")
     assert again.status_code == 409
