@@ -130,3 +130,13 @@ def test_check_unreachable_database(tmp_path):
     result = app.test_cli_runner().invoke(args=["sportello", "check"])
     assert "FAIL database" in result.output and "DATABASE_URL" in result.output
     assert result.exit_code == 1
+
+
+def test_check_names_an_upload_folder_it_cannot_write(app, tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the upload folder should be")
+    monkeypatch.setitem(app.config, "SPORTELLO_UPLOAD_FOLDER", str(blocked / "uploads"))
+    result = app.test_cli_runner().invoke(args=["sportello", "check"])
+    [line] = [line for line in result.output.splitlines() if "uploads" in line]
+    assert line.startswith("FAIL uploads") and "SPORTELLO_UPLOAD_FOLDER" in line
+    assert result.exit_code == 1
