@@ -7,6 +7,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
@@ -55,13 +56,13 @@ def test_open_a_ticket_with_an_attachment_and_a_conditional_field(
     page.get_by_role("link", name="New ticket", exact=True).click()
 
     version = page.locator("#product_version")
-    assert version.is_hidden()  # applies only to software: hidden until chosen
+    expect(version).to_be_hidden()  # applies only to software: hidden until chosen
     page.get_by_label("Title").fill("Registers do not print")
     page.get_by_label("Request type").select_option("incident")
     page.get_by_label("Product family").select_option("hardware")
-    assert version.is_hidden()
+    expect(version).to_be_hidden()
     page.get_by_label("Product family").select_option("software")
-    assert version.is_visible()
+    expect(version).to_be_visible()
     version.fill("4.2.1")
     page.get_by_label("Module").select_option("accounting")
     page.get_by_label("Description").fill("Printing stops at 50%.")
@@ -87,7 +88,7 @@ def test_open_a_ticket_with_an_attachment_and_a_conditional_field(
     assert values["product_version"] == "4.2.1" and values["module"] == "accounting"
     assert files == ["error.log", "invoice.pdf"]
     page.get_by_role("link", name="See the ticket").click()
-    assert page.get_by_role("link", name="invoice.pdf").is_visible()
+    expect(page.get_by_role("link", name="invoice.pdf")).to_be_visible()
     # The module may still change, among the modules of the family chosen at creation.
     module = page.locator("#module")
     assert module.input_value() == "accounting"
@@ -126,5 +127,5 @@ def test_reply_and_see_the_staff_reply(live_server, chromium_page, tmp_path):
     page.get_by_text("Your reply was sent.").wait_for()
     mine = page.locator(".timeline-comment").last
     assert "Restarted, it works again." in mine.inner_text()
-    assert mine.get_by_role("link", name="scanner.png").is_visible()
+    expect(mine.get_by_role("link", name="scanner.png")).to_be_visible()
     assert "In progress" in page.locator(".ticket-status").inner_text()
