@@ -19,6 +19,7 @@ from app.timeutil import utcnow
 Subscriber = Callable[[OutboxEvent, Ticket], None]
 
 
+_INSERT_EVENT = insert(OutboxEvent.__table__)
 #: Where the app keeps its write subscribers, gathered once at start-up.
 SUBSCRIBERS = "sportello.ticket_subscribers"
 
@@ -55,10 +56,10 @@ def emit(
         payload={"number": ticket.number, "changes": changes or {}, **payload},
         created_at=utcnow(), attempts=0,
     )
-    db.session.execute(insert(OutboxEvent.__table__).values(
-        topic=event.topic, ticket_id=event.ticket_id, actor_id=event.actor_id,
-        payload=event.payload, created_at=event.created_at, attempts=0,
-    ))
+    db.session.execute(_INSERT_EVENT, {
+        "topic": event.topic, "ticket_id": event.ticket_id, "actor_id": event.actor_id,
+        "payload": event.payload, "created_at": event.created_at, "attempts": 0,
+    })
     for subscriber in current_app.extensions.get(SUBSCRIBERS, ()):
         subscriber(event, ticket)
     return event

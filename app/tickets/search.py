@@ -20,24 +20,29 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+#: The statements of every write, parsed once.
+_PG_UPSERT = text(
+    "INSERT INTO ticket_fts (id, ticket_id, internal, document) "
+    "VALUES (:id, :ticket_id, :internal, to_tsvector('simple', :body)) "
+    "ON CONFLICT (id) DO UPDATE SET document = excluded.document, internal = excluded.internal"
+)
+_SQLITE_DELETE = text("DELETE FROM ticket_fts WHERE rowid = :id")
+_SQLITE_INSERT = text(
+    "INSERT INTO ticket_fts (rowid, body, ticket_id, internal) "
+    "VALUES (:id, :body, :ticket_id, :internal)"
+)
+
+
 def _upsert(session: Session, row_id: int, ticket_id: int, internal: bool, body: str,
             new: bool = False) -> None:
     params = {"id": row_id, "ticket_id": ticket_id, "internal": internal, "body": body}
     connection = session.connection()
     if _dialect(session) == "postgresql":
-        connection.execute(text(
-            "INSERT INTO ticket_fts (id, ticket_id, internal, document) "
-            "VALUES (:id, :ticket_id, :internal, to_tsvector('simple', :body)) "
-            "ON CONFLICT (id) DO UPDATE SET document = excluded.document, "
-            "internal = excluded.internal"
-        ), params)
+        connection.execute(_PG_UPSERT, params)
     else:
         if not new:
-            connection.execute(text("DELETE FROM ticket_fts WHERE rowid = :id"), params)
-        connection.execute(text(
-            "INSERT INTO ticket_fts (rowid, body, ticket_id, internal) "
-            "VALUES (:id, :body, :ticket_id, :internal)"
-        ), params)
+            connection.execute(_SQLITE_DELETE, params)
+        connection.execute(_SQLITE_INSERT, params)
 
 
 def index_ticket(session: Session, ticket, new: bool = False) -> None:

@@ -132,6 +132,9 @@ def _file_placeholders(files: Files) -> dict[str, list]:
     return {key: [0] for key, uploads in files.items() if real_files(uploads)}
 
 
+_INSERT_HISTORY = insert(TicketEvent.__table__)
+
+
 def create_ticket(
     actor: Any,
     data: Mapping[str, Any],
@@ -200,8 +203,9 @@ def create_ticket(
         insert_custom_values(schema, ticket.id, values)
         initial = {key: value for key, value in values.items()
                    if not schema.by_key[key].type.is_empty(value)}
-        db.session.execute(insert(TicketEvent.__table__).values(  # no ORM object to flush
-            ticket_id=ticket.id, kind="created", actor_id=actor.id, new=initial, at=utcnow()))
+        db.session.execute(_INSERT_HISTORY, {  # no ORM object to flush
+            "ticket_id": ticket.id, "kind": "created", "actor_id": actor.id, "new": initial,
+            "at": utcnow()})
         search.index_ticket(db.session, ticket, new=True)
         events.emit("ticket.created", ticket, actor.id, via=via,
                     changes={key: [None, value] for key, value in initial.items()})
