@@ -11,6 +11,7 @@ from app.fields.types.registry import get_registry
 from app.plugins.manager import get_plugin_manager
 from app.tickets.dispatch import dispatch_pending
 from app.tickets.service import create_ticket
+from app.timeutil import utcnow
 from plugins.sla.models import SlaState
 from plugins.webhooks.models import Delivery, Endpoint
 from tests.fixtures.factories import PASSWORD
@@ -44,7 +45,8 @@ def test_safe_mode_loads_none_of_them_and_the_core_still_works(fresh_database_ur
                             password=PASSWORD)
         company = create_company(name="ACME")
         customer = create_user(role=Role.CUSTOMER, email="c@example.com", name="Carla",
-                               password=PASSWORD, company=company)
+                               password=PASSWORD, company=company,
+                               email_verified_at=utcnow())
         create_ticket(customer, {"title": "Printer jam", "description": "Again."})
         assert dispatch_pending() == 1  # the core's outbox goes on, to no plugin
         for model in (SlaState, Delivery, Endpoint):

@@ -19,6 +19,7 @@ from app.notify.models import MailMessage, MailStatus, TicketMailBatch
 from app.notify.sender import send_pending
 from app.tickets.errors import ValidationFailed
 from app.tickets.service import create_ticket, update_ticket
+from app.timeutil import utcnow
 from tests.fixtures.mail import SmtpServer, outbox
 from tests.fixtures.ticket_mail import BASE, last_mail_id, make_desk, queued, queued_pairs, user
 
@@ -109,7 +110,8 @@ def _busy_desk(app, tickets: int) -> dict[str, int]:
     requester's confirmation and each agent's alert: four e-mails each); their ids by number."""
     with app.app_context():
         company = create_company(name="Busy Co")
-        customer = create_user(email=BUSY[0], name="C", role=Role.CUSTOMER, company=company)
+        customer = create_user(email=BUSY[0], name="C", role=Role.CUSTOMER, company=company,
+                               email_verified_at=utcnow())
         for email in BUSY[1:]:
             create_user(email=email, name="A", role=Role.AGENT)
         opened = [create_ticket(customer, {"title": "t", "description": "d"})

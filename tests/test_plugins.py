@@ -473,6 +473,7 @@ def test_write_subscribers_run_inside_the_change_and_the_core_mails_through_one(
     from app.tickets.events import SUBSCRIBERS
     from app.tickets.models import Ticket
     from app.tickets.service import create_ticket
+    from app.timeutil import utcnow
 
     plugin_folder.add("strict", """
         from app.plugins import hookimpl
@@ -496,7 +497,7 @@ def test_write_subscribers_run_inside_the_change_and_the_core_mails_through_one(
             assert ticket_events.collect in app.extensions[SUBSCRIBERS]  # the core's e-mail
             company = create_company(name="Busy Co")
             customer = create_user(email="c@example.com", name="C", role=Role.CUSTOMER,
-                                   company=company)
+                                   company=company, email_verified_at=utcnow())
             ticket = create_ticket(customer, {"title": "t", "description": "d"})
             seen = sys.modules["strict"].SEEN
             assert seen == [("ticket.created", ticket.id)]

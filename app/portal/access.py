@@ -15,8 +15,8 @@ from app.web import home_url
 
 
 def may_open_tickets(user: Any) -> bool:
-    """Whether the customer ``user`` may open a ticket now (the rule the API applies
-    too: an active person with a confirmed address, of a company that takes tickets)."""
+    """Whether the customer ``user`` may open a ticket now, to explain it on the page
+    before a form is filled (the write path enforces the same rule on every channel)."""
     return user.is_customer and can_open_tickets(user)
 
 

@@ -41,6 +41,13 @@ class WriteRefused(TicketError):
         self.refusal = refusal
 
 
+class OpeningRefused(TicketError):
+    """The caller may not open tickets (yet): an unconfirmed address, an inactive account,
+    a company whose ticketing is off."""
+
+    status_code = 403
+
+
 class ValidationFailed(TicketError):
     """Values are missing or invalid; ``fields`` says which and why."""
 

@@ -31,7 +31,7 @@ from app.fields.types.base import CheckContext
 from app.fields.types.scalar import format_instant
 from app.fields.validation import validate_values
 from app.tickets import audit, events, search, workflow
-from app.tickets.errors import TicketError, ValidationFailed, WriteRefused
+from app.tickets.errors import OpeningRefused, TicketError, ValidationFailed, WriteRefused
 from app.tickets.lookups import DatabaseLookups
 from app.tickets.markdown import render
 from app.tickets.models import Comment, Ticket, TicketEvent
@@ -135,6 +135,17 @@ def _file_placeholders(files: Files) -> dict[str, list]:
 _INSERT_HISTORY = insert(TicketEvent.__table__)
 
 
+def _refuse_opening(actor: Any) -> None:
+    from app.onboarding.eligibility import can_open_tickets
+
+    if can_open_tickets(actor):
+        return
+    if not actor.is_staff and actor.active and actor.email_verified_at is None:
+        raise OpeningRefused(_("Confirm your e-mail address before opening a ticket: "
+                               "follow the link we sent you."))
+    raise OpeningRefused(_("This account may not open tickets."))
+
+
 def create_ticket(
     actor: Any,
     data: Mapping[str, Any],
@@ -149,7 +160,9 @@ def create_ticket(
     staff opening a ticket on a customer's behalf give both. ``files`` go into
     attachment fields (by key); ``attachments`` are files of the ticket itself,
     in no field (stored with ``ticket_id`` only, checked against the general limits).
+    Every channel (portal, API, e-mail links) meets the same rule of who may open one.
     """
+    _refuse_opening(actor)
     files = files or {}
     viewer = Viewer.of(actor)
     incoming = dict(data)

@@ -18,6 +18,7 @@ from app.reports.document import build_document
 from app.reports.interventions import InterventionInput, log_intervention
 from app.reports.models import Report
 from app.tickets.service import create_ticket
+from app.timeutil import utcnow
 
 THREADS = 6
 
@@ -32,7 +33,7 @@ def _prepare(app) -> tuple[int, list[tuple[int, str]]]:
         for n in range(THREADS + 1):
             company = create_company(name=f"Race {n}", hourly_rate=Decimal("40"))
             person = create_user(email=f"p{n}@race.example", name="P", role=Role.CUSTOMER,
-                                 company=company)
+                                 company=company, email_verified_at=utcnow())
             ticket = create_ticket(person, {"title": f"Race {n}", "description": "x"})
             log_intervention(agent, ticket, InterventionInput(
                 work_date=date(2026, 5, 4), operator_id=agent.id, start_time=time(9, 0),

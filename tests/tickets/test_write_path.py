@@ -17,11 +17,12 @@ from app.extensions import db
 from app.fields.changes import apply_document
 from app.fields.schema import current_schema
 from app.tickets.dispatch import dispatch_pending
-from app.tickets.errors import TicketError, ValidationFailed
+from app.tickets.errors import OpeningRefused, TicketError, ValidationFailed
 from app.tickets.models import Attachment, OutboxEvent, Ticket, TicketEvent
 from app.tickets.service import add_comment, create_ticket, update_ticket
 from app.tickets.storage import get_storage
 from app.tickets.values import load_values
+from app.timeutil import utcnow
 from tests.fields.helpers import example
 
 BASE = {"title": "Printer", "description": "It jams.", "request_type": "incident",
@@ -53,7 +54,7 @@ def test_concurrent_creations_never_share_a_number(fresh_database_url):
     with app.app_context():
         company = create_company(name="Busy Co")
         ids = [create_user(email=f"c{n}@example.com", name="C", role=Role.CUSTOMER,
-                           company=company).id for n in range(4)]
+                           company=company, email_verified_at=utcnow()).id for n in range(4)]
     numbers, errors = [], []
 
     def open_tickets(user_id):
@@ -216,3 +217,19 @@ def test_defaults_apply_at_creation(app, people):
         assert load_values(current_schema(), ticket)["impact"] == "one_person"
         assert load_values(current_schema(), ticket)["priority"] == "medium"
         assert db.session.get(Ticket, ticket.id).priority == "medium"
+
+
+def test_who_may_open_a_ticket_is_decided_by_the_write_path(app, people, make_user):
+    """One rule for every channel: a customer needs a confirmed address; staff may open a
+    ticket for a customer who has not confirmed one yet (a phone call)."""
+    customer, agent = people
+    with app.app_context():
+        company = _user(customer.id).company
+    newcomer = make_user(Role.CUSTOMER, company=company, email_verified_at=None)
+    with app.app_context():
+        with pytest.raises(OpeningRefused, match="Confirm your e-mail address"):
+            create_ticket(_user(newcomer.id), BASE)
+        assert db.session.scalar(select(func.count(Ticket.id))) == 0
+        ticket = create_ticket(_user(agent.id), BASE | {"company": newcomer.company_id,
+                                                        "requester": newcomer.id})
+        assert ticket.requester_id == newcomer.id
