@@ -34,15 +34,13 @@ def _trust_proxies(app: Flask) -> None:
     """Read the client's address, scheme and host from ``SPORTELLO_TRUSTED_PROXIES``
     proxies' X-Forwarded-* headers (werkzeug's ProxyFix), as the setting says now."""
     plain = app.wsgi_app
-    fixed: dict[int, ProxyFix] = {}
 
     def wsgi_app(environ, start_response):
         proxies = int(app.config["SPORTELLO_TRUSTED_PROXIES"])
-        if not proxies:
-            return plain(environ, start_response)
-        if proxies not in fixed:
-            fixed[proxies] = ProxyFix(plain, x_for=proxies, x_proto=proxies, x_host=proxies)
-        return fixed[proxies](environ, start_response)
+        if proxies:  # ProxyFix only reads its counts: making one costs nothing
+            return ProxyFix(plain, x_for=proxies, x_proto=proxies,
+                            x_host=proxies)(environ, start_response)
+        return plain(environ, start_response)
 
     app.wsgi_app = wsgi_app
 
