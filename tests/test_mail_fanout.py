@@ -16,11 +16,10 @@ from app.extensions import db
 from app.notify import fanout
 from app.notify.headers import thread_root_id
 from app.notify.models import MailMessage, MailStatus, TicketMailBatch
-from app.notify.sender import send_pending
 from app.tickets.errors import ValidationFailed
 from app.tickets.service import create_ticket, update_ticket
 from app.timeutil import utcnow
-from tests.fixtures.mail import SmtpServer, outbox
+from tests.fixtures.mail import SmtpServer, drain_concurrently, outbox
 from tests.fixtures.ticket_mail import BASE, last_mail_id, make_desk, queued, queued_pairs, user
 
 
@@ -161,28 +160,7 @@ def test_two_concurrent_senders_deliver_each_ticket_mail_once(fresh_database_url
                       "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port})
     try:
         numbers = _busy_desk(app, 20)
-        start = threading.Barrier(2)
-        reports: list = []
-        errors: list = []
-
-        def run() -> None:
-            try:
-                with app.app_context():
-                    start.wait()
-                    for _ in range(2000):  # bounded
-                        report = send_pending(limit=3)
-                        reports.append(report)
-                        if not report.locked and report.claimed == 0:
-                            break
-            except Exception as error:  # reported below
-                errors.append(error)
-
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-        assert not errors and not any(thread.is_alive() for thread in threads)
+        reports = drain_concurrently(app)
         expected = {(number, email) for number in numbers for email in BUSY}
         received = Counter()
         with app.app_context():

@@ -2,7 +2,6 @@
 the SQLite single-sender lock and no duplicates with concurrent senders on PostgreSQL."""
 
 import os
-import threading
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -23,7 +22,7 @@ from app.plugins import hookimpl
 from app.plugins.manager import get_plugin_manager
 from app.timeutil import utcnow
 from tests.fixtures.databases import engine_name
-from tests.fixtures.mail import RefusingHandler, SmtpServer, outbox
+from tests.fixtures.mail import RefusingHandler, SmtpServer, drain_concurrently, outbox
 
 
 def _enqueue(to_email="anna@example.com", **overrides):
@@ -295,28 +294,7 @@ def test_two_concurrent_senders_send_each_message_once(fresh_database_url):
             for n in range(total):
                 enqueue_mail(to_email=f"p{n}@example.com", template="test_message",
                              context={}, language="en")
-        start = threading.Barrier(2)
-        reports: list = []
-        errors: list = []
-
-        def run() -> None:
-            try:
-                with app.app_context():
-                    start.wait()
-                    for _ in range(500):  # bounded
-                        report = send_pending(limit=3)
-                        reports.append(report)
-                        if not report.locked and report.claimed == 0:
-                            break
-            except Exception as error:  # reported below
-                errors.append(error)
-
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-        assert not errors
+        reports = drain_concurrently(app)
         ids = [m.parsed()["Message-ID"] for m in server.messages]
         assert len(ids) == total and len(set(ids)) == total
         assert sum(r.sent for r in reports) == total
