@@ -61,6 +61,7 @@ def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> 
         plugins,
         web,
     )
+    from app.accounts.directory import DirectoryCache
     from app.extensions import bind_extensions
     from app.fields import engine as fields_engine
     from app.settings import load_config
@@ -73,6 +74,7 @@ def init_app(app: Flask, config: str | type[Config] | Mapping | None = None) -> 
     plugins.init_app(app)
     ticket_events.init_app(app)
     fields_engine.init_app(app)
+    app.extensions["sportello.directory"] = DirectoryCache()
     i18n.init_app(app)
     web.register_blueprints(app)
     errors.init_app(app)

@@ -118,6 +118,17 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email} {self.role}>"
 
 
+class DirectoryState(db.Model):
+    """One row: the revision of the names pages print (companies, people). Each process
+    keeps those names with the revision it read them at (app/accounts/directory.py)."""
+
+    __tablename__ = "directory_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: A fresh random token at every change; never reused, even after a rollback.
+    revision: Mapped[str] = mapped_column(String(36))
+
+
 class OwnerProfile(db.Model):
     """The service owner's own company: one row, shown in the portal and in e-mails."""
 

@@ -3,17 +3,26 @@ operators of its type, usable without JavaScript."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from html import escape
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 
+from flask import render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
-from sqlalchemy import select
+from markupsafe import Markup, escape
 
-from app.accounts.models import Company, Role, User
-from app.desk.queue import VALUELESS_OPS, QueueState, default_op
-from app.extensions import db
+from app.accounts.directory import directory
+from app.desk.queue import (
+    PAGE_SIZES,
+    VALUELESS_OPS,
+    QueueState,
+    column_choices,
+    default_op,
+    shown_columns,
+    sortable_keys,
+)
 from app.fields.schema import FieldDef, Schema
 
 OPERATOR_LABELS = {
@@ -43,15 +52,18 @@ _WIDGETS = {
 MAIN_KEYS = ("status", "priority", "assignee", "company")
 
 
-def options_html(options: list[tuple[str, str]], selected: list[str]) -> Markup:
+def options_html(options: list[tuple[str, str]]) -> str:
     """``<option>`` elements, built here: a select of hundreds of companies is the
     costliest part of the page when a template loop builds it."""
-    chosen = set(selected)
-    return Markup("".join(  # noqa: S704  (every value and label is escaped)
-        f'<option value="{escape(value)}"{" selected" if value in chosen else ""}>'
-        f"{escape(str(label))}</option>"
-        for value, label in options
-    ))
+    return "".join(f'<option value="{escape(value)}">{escape(str(label))}</option>'
+                   for value, label in options)
+
+
+def _with_selected(options: str, selected: list[str]) -> Markup:
+    for value in selected:
+        option = f'<option value="{escape(value)}">'
+        options = options.replace(option, option[:-1] + " selected>", 1)
+    return Markup(options)  # noqa: S704  (built by options_html, which escapes)
 
 
 @dataclass
@@ -62,6 +74,8 @@ class FilterRow:
     op: str = ""
     values: list[str] = field(default_factory=list)
     options: list[tuple[str, str]] = field(default_factory=list)
+    #: The options as HTML, for the long selects (companies, staff).
+    rendered: str = ""
     #: More filters on the same field (from a link), kept as hidden inputs.
     hidden: list[tuple[str, str]] = field(default_factory=list)
 
@@ -79,7 +93,7 @@ class FilterRow:
 
     @property
     def options_html(self) -> Markup:
-        return options_html(self.options, self.values)
+        return _with_selected(self.rendered, self.values)
 
 
 def _operators(field_def: FieldDef, widget: str, labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -89,23 +103,23 @@ def _operators(field_def: FieldDef, widget: str, labels: dict[str, str]) -> list
     return [(op, labels.get(op, op)) for op in ops]
 
 
-def _options(field_def: FieldDef, widget: str, language: str) -> list[tuple[str, str]]:
-    if widget == "choices":
-        return [(item.key, item.label.get(language) + ("" if item.active else " *"))
-                for item in field_def.list.items]
+def _options(field_def: FieldDef, language: str) -> list[tuple[str, str]]:
+    return [(item.key, item.label.get(language) + ("" if item.active else " *"))
+            for item in field_def.list.items]
+
+
+def _rendered(widget: str) -> str:
+    """The options of the company and assignee selects, built once per directory
+    revision (and language: "Me" and "Unassigned" are translated)."""
+    names = directory()
     if widget == "company":
-        return [(str(row.id), row.name) for row in db.session.execute(
-            select(Company.id, Company.name).order_by(Company.name))]
-    if widget == "assignee":
-        staff = db.session.execute(
-            select(User.id, User.name, User.surname, User.active)
-            .where(User.role.in_([Role.OWNER.value, Role.AGENT.value]))
-            .order_by(User.active.desc(), User.surname, User.name))
-        return [("me", str(_l("Me"))), ("none", str(_l("Unassigned")))] + [
-            (str(row.id), f"{row.name} {row.surname}".strip() + ("" if row.active else " *"))
-            for row in staff
-        ]
-    return []
+        return names.derive("desk.company_options", lambda: options_html(
+            [(str(ident), name) for ident, name in names.companies()]))
+    language = str(get_locale())
+    return names.derive(f"desk.staff_options.{language}", lambda: options_html(
+        [("me", _("Me")), ("none", _("Unassigned"))]
+        + [(str(member.id), member.name + ("" if member.active else " *"))
+           for member in names.staff()]))
 
 
 def filter_rows(schema: Schema, state: QueueState, language: str) -> list[FilterRow]:
@@ -124,8 +138,11 @@ def filter_rows(schema: Schema, state: QueueState, language: str) -> list[Filter
         if field_def.key == "priority" or field_def.list is not None:
             widget = "choices"
         row = FilterRow(field_def, widget, _operators(field_def, widget, labels),
-                        op="" if widget == "presence" else default_op(field_def),
-                        options=_options(field_def, widget, language))
+                        op="" if widget == "presence" else default_op(field_def))
+        if widget == "choices":
+            row.options = _options(field_def, language)
+        elif widget in ("company", "assignee"):
+            row.rendered = _rendered(widget)
         mine = chosen.get(field_def.key, [])
         if mine:
             name, value = mine[0]
@@ -152,3 +169,40 @@ def is_main(row: FilterRow) -> bool:
 
 def active_count(rows: list[FilterRow]) -> int:
     return sum(1 for row in rows if row.active and not is_main(row))
+
+
+#: Filter forms rendered lately by this process, by everything they depend on.
+_FORMS: OrderedDict[tuple, Markup] = OrderedDict()
+_FORMS_LOCK = threading.Lock()
+FORMS_KEPT = 256
+
+
+def filter_form(schema: Schema, state: QueueState, language: str) -> Markup:
+    """The queue's filter form (filters, sort, page size, columns) as HTML.
+
+    It depends on the view, the schema, the names of the directory and the
+    language, never on the tickets, and it is most of what a queue page prints;
+    so each process keeps the forms it rendered lately, and an agent going back
+    to a view, or to its next page, gets the form without rendering it again.
+    """
+    key = (schema.revision, directory().revision, language, request.script_root,
+           replace(state, cursor=None))
+    with _FORMS_LOCK:
+        if key in _FORMS:
+            _FORMS.move_to_end(key)
+            return _FORMS[key]
+    rows = filter_rows(schema, state, language)
+    html = Markup(render_template(  # noqa: S704  (an autoescaped template)
+        "desk/_queue_filters.html", schema=schema, state=state,
+        columns=shown_columns(schema, state),
+        main_rows=[row for row in rows if is_main(row)],
+        more_rows=[row for row in rows if not is_main(row)],
+        more_active=active_count(rows), texts=texts(),
+        column_choices=column_choices(schema), sort_keys=sortable_keys(schema),
+        page_sizes=PAGE_SIZES,
+    ))
+    with _FORMS_LOCK:
+        _FORMS[key] = html
+        while len(_FORMS) > FORMS_KEPT:
+            _FORMS.popitem(last=False)
+    return html

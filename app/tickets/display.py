@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.accounts.models import Company, User
+from app.accounts.directory import directory
 from app.accounts.profile import owner_zone
 from app.extensions import db
 from app.fields.schema import Schema, current_language
@@ -28,30 +28,31 @@ class Names:
 
     def prefetch(self, values: Iterable[Mapping[str, Any]]) -> Names:
         wanted: dict[str, set[int]] = {"person": set(), "company": set(), "attachment": set()}
+        referring = [(f.key, wanted["person" if kind == "agent" else kind])
+                     for f in self.schema.fields
+                     if (kind := _KIND_OF_TYPE.get(f.type_name)) is not None]
         for ticket_values in values:
-            for key, value in ticket_values.items():
-                field = self.schema.by_key.get(key)
-                kind = _KIND_OF_TYPE.get(field.type_name) if field else None
-                if kind and value not in (None, []):
-                    ids = value if isinstance(value, list) else [value]
-                    wanted["person" if kind == "agent" else kind].update(ids)
+            for key, ids in referring:
+                value = ticket_values.get(key)
+                if value is None or value == []:
+                    continue
+                if isinstance(value, list):
+                    ids.update(value)
+                else:
+                    ids.add(value)
         self._load(wanted)
         return self
 
     def _load(self, wanted: dict[str, set[int]]) -> None:
-        people = wanted["person"] - {i for (k, i) in self._names if k == "person"}
-        if people:
-            for row in db.session.execute(
-                select(User.id, User.name, User.surname).where(User.id.in_(people))
-            ):
-                name = f"{row.name} {row.surname}".strip()
-                self._names[("person", row.id)] = name
-                self._names[("agent", row.id)] = name
-        if wanted["company"]:
-            for row in db.session.execute(
-                select(Company.id, Company.name).where(Company.id.in_(wanted["company"]))
-            ):
-                self._names[("company", row.id)] = row.name
+        names = directory()
+        for kind in ("person", "company"):
+            if wanted[kind]:
+                found = names.names(kind, wanted[kind])
+                for ident in wanted[kind]:
+                    if ident in found:
+                        self._names[(kind, ident)] = found[ident]
+                        if kind == "person":
+                            self._names[("agent", ident)] = found[ident]
         if wanted["attachment"]:
             for row in db.session.execute(
                 select(Attachment.id, Attachment.filename)

@@ -138,7 +138,7 @@ def _people(rng: random.Random) -> tuple[list[int], list[tuple[int, list[int]]]]
             ids.append(person_id)
             rows.append((person_id, f"p{person_id}@customer{company}.example", password_hash,
                          f"Person{p}", f"Surname{person_id}", "", "", "", "it", "customer",
-                         True, company, p == 0, None, 1, now, None))
+                         True, company, p == 0, now, 1, now, None))
         persons.append((company, ids))
     _load(connection, "user_account", (
         "id", "email", "password_hash", "name", "surname", "phone", "mobile", "job_role",

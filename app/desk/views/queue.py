@@ -18,17 +18,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from app.desk import filters as filter_form
 from app.desk.counts import status_counts
 from app.desk.export import SEPARATORS, export_csv
-from app.desk.queue import (
-    PAGE_SIZES,
-    QueueState,
-    column_choices,
-    read_state,
-    shown_columns,
-    sortable_keys,
-)
+from app.desk.filters import filter_form
+from app.desk.queue import QueueState, read_state, shown_columns, sortable_keys
 from app.desk.rows import build_rows
 from app.desk.saved_views import ViewError, delete_view, list_views, save_view
 from app.desk.views import bp
@@ -67,17 +60,12 @@ def queue():
         badges = ticket_badges(current_user, page.tickets)
     except QueryError as problem:
         error = problem.message
-    filter_rows = filter_form.filter_rows(schema, state, language)
     page = render_template(
         "desk/queue.html", schema=schema, state=state, rows=rows, columns=columns,
-        counts=counts, next_cursor=next_cursor, error=error, filter_rows=filter_rows,
-        badges=badges,
-        main_rows=[row for row in filter_rows if filter_form.is_main(row)],
-        more_rows=[row for row in filter_rows if not filter_form.is_main(row)],
-        more_active=filter_form.active_count(filter_rows), texts=filter_form.texts(),
-        views=list_views(current_user.id), column_choices=column_choices(schema),
-        sort_keys=sortable_keys(schema), page_sizes=PAGE_SIZES, separators=SEPARATORS,
-        default_separator=";" if language == "it" else ",",
+        counts=counts, next_cursor=next_cursor, error=error, badges=badges,
+        filter_form=filter_form(schema, state, language),
+        views=list_views(current_user.id), sort_keys=sortable_keys(schema),
+        separators=SEPARATORS, default_separator=";" if language == "it" else ",",
     )
     return page, 400 if error else 200
 
