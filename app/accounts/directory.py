@@ -2,14 +2,16 @@
 
 The queue prints a select of every customer company, the staff, and the names on
 25 tickets; these change rarely and would cost several queries per page. Each
-process keeps them with the *directory revision* it read them at. Any change to a
-company's name or to a person's name, role, state or company gives the
-``directory_state`` row a new revision in the transaction that makes it (an ORM
-flush hook below), so every process sees the change on its next page, like the
-schema's revision.
+process keeps them with the *directory revision* it read them at. A transaction
+that changes a company's name or a person's name, role, state or company gives the
+``directory_state`` row a new revision as it commits (ORM session hooks below), so
+every process sees the change on its next page, like the schema's revision.
 
 The revision is read before any name, and names read later under it are at least
-as new, so a cache never holds names older than its revision.
+as new, so a cache never holds names older than its revision. A transaction that
+has changed names uses a directory of its own, never kept: what it reads may be
+rolled back. The revision is renewed last, just before the commit, so the row's
+lock is held for an instant and never taken before another lock.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ TRACKED = {Company: ("name",), User: ("name", "surname", "role", "active", "comp
 _REVISION_SQL = "SELECT revision FROM directory_state WHERE id = 1"
 #: Where a session keeps the revision its open transaction has read.
 _SEEN = "sportello.directory_revision"
+#: Set on a session whose open transaction has changed names.
+_TOUCHED = "sportello.directory_touched"
 
 
 class StaffMember(NamedTuple):
@@ -98,6 +102,8 @@ class DirectoryCache:
 
     def get(self) -> Directory:
         session = db.session()
+        if session.info.get(_TOUCHED):
+            return Directory("uncommitted")
         revision = session.info.get(_SEEN)
         if revision is None:
             revision = session.connection().exec_driver_sql(_REVISION_SQL).scalar_one()
@@ -129,14 +135,21 @@ def _touches_directory(session: Session) -> bool:
 
 
 @event.listens_for(Session, "before_flush")
-def _new_revision(session: Session, _context: Any, _instances: Any) -> None:
-    if _touches_directory(session):
+def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
+    if not session.info.get(_TOUCHED) and _touches_directory(session):
+        session.info[_TOUCHED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _new_revision(session: Session) -> None:
+    session.flush()  # SQLAlchemy flushes what is pending only after this hook
+    if session.info.pop(_TOUCHED, False):
         session.execute(update(DirectoryState.__table__).where(DirectoryState.id == 1)
                         .values(revision=str(uuid.uuid4())))
-        session.info.pop(_SEEN, None)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_after_transaction(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_SEEN, None)
+        session.info.pop(_TOUCHED, None)

@@ -3,26 +3,15 @@ operators of its type, usable without JavaScript."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from flask import render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.accounts.directory import directory
-from app.desk.queue import (
-    PAGE_SIZES,
-    VALUELESS_OPS,
-    QueueState,
-    column_choices,
-    default_op,
-    shown_columns,
-    sortable_keys,
-)
+from app.desk.queue import VALUELESS_OPS, QueueState, default_op
 from app.fields.schema import FieldDef, Schema
 
 OPERATOR_LABELS = {
@@ -170,39 +159,3 @@ def is_main(row: FilterRow) -> bool:
 def active_count(rows: list[FilterRow]) -> int:
     return sum(1 for row in rows if row.active and not is_main(row))
 
-
-#: Filter forms rendered lately by this process, by everything they depend on.
-_FORMS: OrderedDict[tuple, Markup] = OrderedDict()
-_FORMS_LOCK = threading.Lock()
-FORMS_KEPT = 256
-
-
-def filter_form(schema: Schema, state: QueueState, language: str) -> Markup:
-    """The queue's filter form (filters, sort, page size, columns) as HTML.
-
-    It depends on the view, the schema, the names of the directory and the
-    language, never on the tickets, and it is most of what a queue page prints;
-    so each process keeps the forms it rendered lately, and an agent going back
-    to a view, or to its next page, gets the form without rendering it again.
-    """
-    key = (schema.revision, directory().revision, language, request.script_root,
-           replace(state, cursor=None))
-    with _FORMS_LOCK:
-        if key in _FORMS:
-            _FORMS.move_to_end(key)
-            return _FORMS[key]
-    rows = filter_rows(schema, state, language)
-    html = Markup(render_template(  # noqa: S704  (an autoescaped template)
-        "desk/_queue_filters.html", schema=schema, state=state,
-        columns=shown_columns(schema, state),
-        main_rows=[row for row in rows if is_main(row)],
-        more_rows=[row for row in rows if not is_main(row)],
-        more_active=active_count(rows), texts=texts(),
-        column_choices=column_choices(schema), sort_keys=sortable_keys(schema),
-        page_sizes=PAGE_SIZES,
-    ))
-    with _FORMS_LOCK:
-        _FORMS[key] = html
-        while len(_FORMS) > FORMS_KEPT:
-            _FORMS.popitem(last=False)
-    return html

@@ -121,6 +121,28 @@ def visible_values(viewer: Viewer, fields: Sequence[FieldDef], stage: Stage,
     }
 
 
+def _visibility(viewer: Viewer, fields: Sequence[FieldDef]):
+    """A function giving the values of ``fields`` the viewer may see on a ticket.
+
+    The gate is asked once per stage for the fields without a condition (their
+    answer does not depend on the ticket) and per ticket only for the others.
+    """
+    by_stage: dict[Stage, tuple[list[str], list[FieldDef]]] = {}
+    for stage in (Stage.OPEN, Stage.CLOSED):
+        shown = [f.key for f in fields
+                 if f.condition is None and permission(viewer, f, stage).visible]
+        by_stage[stage] = (shown, [f for f in fields if f.condition is not None])
+
+    def visible(stage: Stage, values: dict[str, Any]) -> dict[str, Any]:
+        shown, conditional = by_stage[stage]
+        result = {key: values[key] for key in shown if key in values}
+        if conditional:
+            result.update(visible_values(viewer, conditional, stage, values))
+        return result
+
+    return visible
+
+
 def build_rows(
     user: Any,
     schema: Schema,
@@ -133,13 +155,11 @@ def build_rows(
     decimal_separator: str = ".",
 ) -> list[Row]:
     """Rows of ``tickets`` with the ``columns`` the user may see."""
-    viewer = Viewer.of(user)
-    fields = [schema.by_key["title"], *columns]
+    visible_of = _visibility(Viewer.of(user), [schema.by_key["title"], *columns])
     visible = {}
     for ticket in tickets:
         closed = schema.status_by_id(ticket.status_id).is_closed
-        visible[ticket.id] = (closed, visible_values(viewer, fields, stage_for(closed),
-                                                     values[ticket.id]))
+        visible[ticket.id] = (closed, visible_of(stage_for(closed), values[ticket.id]))
     names = Names(schema).prefetch(shown for _closed, shown in visible.values())
     context = display_context(names, language, decimal_separator)
     cells = printer(schema, columns, context, csv=csv)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from app.extensions import db
 from app.fields.schema import FieldDef, Schema
@@ -54,24 +54,28 @@ def _row(value: Any) -> Row:
     return Row(value.text, value.long, value.number, value.moment)
 
 
-def builtin_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
-    values = {}
-    for key, (column, _to, from_column) in BUILTIN_COLUMNS.items():
-        if key in schema.by_key:
-            values[key] = from_column(schema, getattr(ticket, column))
-    return values
+def _builtin_readers(schema: Schema) -> list[tuple[str, str, Callable]]:
+    return [(key, column, from_column)
+            for key, (column, _to, from_column) in BUILTIN_COLUMNS.items()
+            if key in schema.by_key]
 
 
-def custom_values(schema: Schema, rows: Iterable[Any]) -> dict[str, Any]:
+def builtin_values(schema: Schema, ticket: Ticket,
+                   readers: list[tuple[str, str, Callable]] | None = None) -> dict[str, Any]:
+    return {key: from_column(schema, getattr(ticket, column))
+            for key, column, from_column in readers or _builtin_readers(schema)}
+
+
+def custom_values(schema: Schema, rows: Iterable[Any],
+                  fields: list[FieldDef] | None = None) -> dict[str, Any]:
     """The custom values in ``rows`` (``ticket_value`` rows, in ``seq`` order) by key."""
-    grouped: dict[int, list[Row]] = defaultdict(list)
+    grouped: dict[int, list[Row]] = {}
     for value in rows:
-        grouped[value.field_id].append(_row(value))
-    return {
-        field.key: field.type.from_rows(field, grouped.get(field.id, []))
-        for field in schema.fields
-        if not field.builtin
-    }
+        grouped.setdefault(value.field_id, []).append(_row(value))
+    if fields is None:
+        fields = [field for field in schema.fields if not field.builtin]
+    return {field.key: field.type.from_rows(field, grouped.get(field.id, []))
+            for field in fields}
 
 
 def load_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
@@ -83,19 +87,28 @@ def load_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
     return builtin_values(schema, ticket) | custom_values(schema, rows)
 
 
+#: The custom values of a page of tickets, built once (a queue page asks at every visit).
+_VALUES_OF_MANY = (
+    select(*_VALUE_COLUMNS)
+    .where(TicketValue.ticket_id.in_(bindparam("ids", expanding=True)))
+    .order_by(TicketValue.ticket_id, TicketValue.seq)
+)
+
+
 def load_values_many(schema: Schema, tickets: list[Ticket]) -> dict[int, dict[str, Any]]:
-    """Values of many tickets with one query for all their custom values."""
+    """Values of many tickets with one query for all their custom values (read as
+    plain rows, without the ORM's bookkeeping)."""
     by_ticket: dict[int, list[Any]] = defaultdict(list)
     if tickets:
-        rows = db.session.execute(
-            select(*_VALUE_COLUMNS)
-            .where(TicketValue.ticket_id.in_([t.id for t in tickets]))
-            .order_by(TicketValue.ticket_id, TicketValue.seq)
-        )
+        rows = db.session.connection().execute(_VALUES_OF_MANY,
+                                               {"ids": [t.id for t in tickets]})
         for row in rows:
             by_ticket[row.ticket_id].append(row)
+    readers = _builtin_readers(schema)
+    fields = [field for field in schema.fields if not field.builtin]
     return {
-        t.id: builtin_values(schema, t) | custom_values(schema, by_ticket[t.id]) for t in tickets
+        t.id: builtin_values(schema, t, readers) | custom_values(schema, by_ticket[t.id], fields)
+        for t in tickets
     }
 
 

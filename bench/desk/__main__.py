@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main() -> None:
     args = _parser().parse_args()
+    args.instance = os.path.abspath(args.instance)  # Flask wants an absolute path
     os.makedirs(args.instance, exist_ok=True)
     os.environ["SPORTELLO_INSTANCE_PATH"] = args.instance
     os.environ.setdefault("SPORTELLO_CONFIG", "development")

@@ -20,10 +20,10 @@ from werkzeug.datastructures import MultiDict
 
 from app.desk.counts import status_counts
 from app.desk.export import SEPARATORS, export_csv
-from app.desk.filters import filter_form
-from app.desk.queue import QueueState, read_state, shown_columns, sortable_keys
+from app.desk.queue import QueueState, read_state, shown_columns
 from app.desk.rows import build_rows
 from app.desk.saved_views import ViewError, delete_view, list_views, save_view
+from app.desk.view_parts import view_parts
 from app.desk.views import bp
 from app.fields.schema import current_language, current_schema
 from app.plugins.badges import ticket_badges
@@ -63,8 +63,7 @@ def queue():
     page = render_template(
         "desk/queue.html", schema=schema, state=state, rows=rows, columns=columns,
         counts=counts, next_cursor=next_cursor, error=error, badges=badges,
-        filter_form=filter_form(schema, state, language),
-        views=list_views(current_user.id), sort_keys=sortable_keys(schema),
+        parts=view_parts(schema, state, language), views=list_views(current_user.id),
         separators=SEPARATORS, default_separator=";" if language == "it" else ",",
     )
     return page, 400 if error else 200

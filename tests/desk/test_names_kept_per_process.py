@@ -1,0 +1,135 @@
+"""Names (companies, staff, people) and the queue's view parts are kept by each process
+with the directory and schema revisions: a change made by another process shows on the
+next page, a change that is rolled back never does, and a login changes nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from app.accounts.directory import directory
+from app.accounts.models import Company, DirectoryState, Role, User
+from app.accounts.services import create_company, create_user
+from app.database import atomic
+from app.extensions import db
+from app.tickets.service import create_ticket
+from app.timeutil import utcnow
+from tests.fixtures.factories import PASSWORD
+
+
+def _company_options(html: str) -> dict[str, str]:
+    select_html = re.search(r'<select id="f-company" name="company">(.*?)</select>', html,
+                            re.S).group(1)
+    return dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select_html))
+
+
+def _revision(app) -> str:
+    with app.app_context():
+        return db.session.scalar(select(DirectoryState.revision))
+
+
+@pytest.fixture
+def two_processes(fresh_database_url):
+    """Two applications on one database, as two gunicorn workers would be."""
+    first = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url})
+    second = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url})
+    yield first, second
+    for app in (first, second):
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _desk_client(app, agent_email: str):
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"email": agent_email, "password": PASSWORD,
+                                           "csrf_token": token})
+    assert response.status_code == 302
+    return client
+
+
+def test_a_change_made_by_another_process_shows_on_the_next_page(two_processes):
+    first, second = two_processes
+    with second.app_context():
+        acme = create_company(name="Acme")
+        agent = create_user(email="agent@example.com", name="Anna", surname="Rossi",
+                            role=Role.AGENT, password=PASSWORD, language="en")
+        person = create_user(email="p@example.com", name="Paolo", surname="Bianchi",
+                             role=Role.CUSTOMER, password=PASSWORD, language="en",
+                             company=acme, email_verified_at=utcnow())
+        create_ticket(person, {"title": "Printer", "description": "It jams."})
+        acme_id, person_id, agent_id = acme.id, person.id, agent.id
+    client = _desk_client(first, "agent@example.com")
+    page = client.get("/desk/").get_data(as_text=True)
+    assert _company_options(page) == {str(acme_id): "Acme"}
+    assert "Paolo Bianchi" in page and "Anna Rossi" in page
+    assert client.get("/desk/").get_data(as_text=True) == page  # kept, not changed
+
+    with second.app_context(), atomic() as session:
+        session.get(Company, acme_id).name = "Acme S.p.A."
+        session.get(User, person_id).surname = "Verdi"
+        session.get(User, agent_id).surname = "Neri"
+        session.add(Company(name="Beta"))
+
+    page = client.get("/desk/").get_data(as_text=True)
+    options = _company_options(page)
+    assert options[str(acme_id)] == "Acme S.p.A." and "Beta" in options.values()
+    assert "Paolo Verdi" in page and "Paolo Bianchi" not in page
+    assert f'<option value="{agent_id}">Anna Neri</option>' in page
+
+
+def test_a_rolled_back_change_leaves_the_revision_and_the_names(two_processes):
+    first, second = two_processes
+    with second.app_context():
+        create_company(name="Acme")
+        create_user(email="agent@example.com", name="Anna", surname="Rossi",
+                    role=Role.AGENT, password=PASSWORD, language="en")
+    before = _revision(first)
+    with first.app_context():
+        db.session.scalar(select(Company)).name = "Renamed, then rolled back"
+        db.session.flush()
+        # the transaction that changed names reads them, but keeps none of it
+        assert [name for _id, name in directory().companies()] == [
+            "Renamed, then rolled back"]
+        db.session.rollback()
+        assert [name for _id, name in directory().companies()] == ["Acme"]
+    assert _revision(first) == before
+    page = _desk_client(first, "agent@example.com").get("/desk/").get_data(as_text=True)
+    assert "Renamed" not in page and "Acme" in page
+
+
+def test_only_changes_to_names_renew_the_revision(two_processes):
+    first, _second = two_processes
+    with first.app_context():
+        agent = create_user(email="agent@example.com", name="Anna", surname="Rossi",
+                            role=Role.AGENT, password=PASSWORD, language="en")
+    created = _revision(first)
+    _desk_client(first, "agent@example.com")  # a login writes last_login_at
+    assert _revision(first) == created
+    with first.app_context(), atomic() as session:
+        session.get(User, agent.id).active = False
+    assert _revision(first) != created
+
+
+def test_the_kept_filter_form_follows_the_language_and_the_schema(client, login, agent,
+                                                                  desk_schema, load_schema):
+    login(agent)
+    english = client.get("/desk/").get_data(as_text=True)
+    assert "More filters" in english
+    client.post("/language/it", data={"csrf_token": re.search(
+        r'name="csrf_token" value="([^"]+)"', english).group(1), "next": "/desk/"})
+    with client.application.app_context():
+        db.session.get(User, agent.id).language = "it"
+        db.session.commit()
+    italian = client.get("/desk/").get_data(as_text=True)
+    assert "Altri filtri" in italian and "More filters" not in italian
+
+    before = set(re.findall(r'<legend>([^<]+)</legend>', italian))
+    load_schema("field-service")
+    after = set(re.findall(r'<legend>([^<]+)</legend>',
+                           client.get("/desk/").get_data(as_text=True)))
+    assert after != before
