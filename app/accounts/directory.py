@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
+from flask import current_app
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -117,8 +118,6 @@ class DirectoryCache:
 
 def directory() -> Directory:
     """Names as the database holds them now (one small query per transaction)."""
-    from flask import current_app
-
     return current_app.extensions["sportello.directory"].get()
 
 
