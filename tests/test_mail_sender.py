@@ -296,7 +296,8 @@ def test_two_concurrent_senders_send_each_message_once(fresh_database_url):
                              context={}, language="en")
         reports = drain_concurrently(app)
         ids = [m.parsed()["Message-ID"] for m in server.messages]
-        assert len(ids) == total and len(set(ids)) == total
+        errors = [error for report in reports for error in report.errors]  # shown on failure
+        assert len(ids) == total and len(set(ids)) == total, errors[:5]
         assert sum(r.sent for r in reports) == total
         assert sum(r.claimed for r in reports) == total  # no row was claimed twice
         with app.app_context():
