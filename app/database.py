@@ -15,11 +15,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.extensions import db
 
@@ -28,6 +29,8 @@ _write_depth: ContextVar[int] = ContextVar("sportello_write_depth", default=0)
 _BUSY_TIMEOUT = "sportello_busy_timeout_ms"
 #: Waits between tries to take SQLite's write lock: from 0.2 ms, growing to 5 ms.
 _FIRST_RETRY_S, _LAST_RETRY_S = 0.0002, 0.005
+#: Where a session keeps what its open transaction has noted (see transaction_memo).
+_MEMO = "sportello.transaction_memo"
 
 
 def configure_engine(app: Flask) -> None:
@@ -102,6 +105,19 @@ def _begin_immediate(raw: sqlite3.Connection, timeout_ms: int) -> None:
             delay = min(delay * 1.5, _LAST_RETRY_S)
     finally:
         raw.execute(f"PRAGMA busy_timeout={timeout_ms}")
+
+
+def transaction_memo(session: Session | None = None) -> dict[str, Any]:
+    """What the session's open transaction has noted: the revisions it has read (one
+    query per transaction, not per use), whether it changed names. Emptied when the
+    transaction ends, committed or rolled back."""
+    return (session or db.session()).info.setdefault(_MEMO, {})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_memo(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_MEMO, None)
 
 
 def is_sqlite() -> bool:

@@ -16,25 +16,24 @@ lock is held for an instant and never taken before another lock.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import event, inspect, select, update
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from app.accounts.models import Company, DirectoryState, Role, User
+from app.database import transaction_memo
 from app.extensions import db
 
 #: Attributes whose change gives the directory a new revision.
 TRACKED = {Company: ("name",), User: ("name", "surname", "role", "active", "company_id")}
 _REVISION_SQL = "SELECT revision FROM directory_state WHERE id = 1"
-#: Where a session keeps the revision its open transaction has read.
-_SEEN = "sportello.directory_revision"
-#: Set on a session whose open transaction has changed names.
-_TOUCHED = "sportello.directory_touched"
+#: Transaction memo keys (app.database.transaction_memo): the revision read, and
+#: whether the transaction has changed names.
+_SEEN, _TOUCHED = "directory_revision", "directory_touched"
 
 
 class StaffMember(NamedTuple):
@@ -99,20 +98,17 @@ class DirectoryCache:
 
     def __init__(self) -> None:
         self._directory: Directory | None = None
-        self._lock = threading.Lock()
 
     def get(self) -> Directory:
         session = db.session()
-        if session.info.get(_TOUCHED):
+        memo = transaction_memo(session)
+        if memo.get(_TOUCHED):
             return Directory("uncommitted")
-        revision = session.info.get(_SEEN)
-        if revision is None:
-            revision = session.connection().exec_driver_sql(_REVISION_SQL).scalar_one()
-            session.info[_SEEN] = revision
+        if _SEEN not in memo:
+            memo[_SEEN] = session.connection().exec_driver_sql(_REVISION_SQL).scalar_one()
         directory = self._directory
-        if directory is None or directory.revision != revision:
-            with self._lock:
-                directory = self._directory = Directory(revision)
+        if directory is None or directory.revision != memo[_SEEN]:
+            directory = self._directory = Directory(memo[_SEEN])
         return directory
 
 
@@ -135,20 +131,14 @@ def _touches_directory(session: Session) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
-    if not session.info.get(_TOUCHED) and _touches_directory(session):
-        session.info[_TOUCHED] = True
+    memo = transaction_memo(session)
+    if not memo.get(_TOUCHED) and _touches_directory(session):
+        memo[_TOUCHED] = True
 
 
 @event.listens_for(Session, "before_commit")
 def _new_revision(session: Session) -> None:
     session.flush()  # SQLAlchemy flushes what is pending only after this hook
-    if session.info.pop(_TOUCHED, False):
+    if transaction_memo(session).pop(_TOUCHED, False):
         session.execute(update(DirectoryState.__table__).where(DirectoryState.id == 1)
                         .values(revision=str(uuid.uuid4())))
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_after_transaction(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_SEEN, None)
-        session.info.pop(_TOUCHED, None)

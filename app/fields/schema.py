@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, SessionTransaction, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from app.database import transaction_memo
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -249,20 +250,14 @@ def build_schema(revision: str, version: int, types: Mapping[str, FieldType]) ->
 
 
 _REVISION_SQL = "SELECT revision, version FROM schema_state WHERE id = 1"
-#: Where a session keeps the revision its open transaction has read.
-_SEEN_REVISION = "sportello.schema_revision"
+#: The transaction memo's key for the revision read (app.database.transaction_memo).
+_SEEN_REVISION = "schema_revision"
 
 
 def forget_revision() -> None:
     """Make the next :func:`current_schema` of this transaction read the revision again
     (the schema write path calls it when it gives the schema a new one)."""
-    db.session().info.pop(_SEEN_REVISION, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_after_transaction(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_SEEN_REVISION, None)
+    transaction_memo().pop(_SEEN_REVISION, None)
 
 
 class SchemaCache:
@@ -284,13 +279,14 @@ class SchemaCache:
         from app.fields.types.registry import get_registry
 
         session = db.session()
+        memo = transaction_memo(session)
         schema = self._schema
-        if schema is not None and session.info.get(_SEEN_REVISION) == schema.revision:
+        if schema is not None and memo.get(_SEEN_REVISION) == schema.revision:
             return schema
         # Plain SQL on the session's connection: every request asks this, so it skips
         # even SQLAlchemy's statement compilation.
         state = session.connection().exec_driver_sql(_REVISION_SQL).one()
-        session.info[_SEEN_REVISION] = state.revision
+        memo[_SEEN_REVISION] = state.revision
         if schema is not None and schema.revision == state.revision:
             return schema
         built = build_schema(state.revision, state.version, get_registry())
