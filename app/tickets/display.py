@@ -15,22 +15,23 @@ from app.fields.schema import Schema, current_language
 from app.fields.types.base import DisplayContext
 from app.tickets.models import Attachment
 
-_KIND_OF_TYPE = {"person": "person", "agent": "agent", "company": "company",
+#: Field types whose values are ids, and the kind of name each id has (agents are people).
+_KIND_OF_TYPE = {"person": "person", "agent": "person", "company": "company",
                  "attachment": "attachment"}
 
 
 class Names:
-    """Names by (kind, id), loaded for a batch of values at once."""
+    """Names by (kind, id), loaded for a batch of values at once: people and companies
+    from the process's directory (app/accounts/directory.py), file names per page."""
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
-        self._names: dict[tuple[str, int], str] = {}
+        self._files: dict[int, str] = {}
 
     def prefetch(self, values: Iterable[Mapping[str, Any]]) -> Names:
         wanted: dict[str, set[int]] = {"person": set(), "company": set(), "attachment": set()}
-        referring = [(f.key, wanted["person" if kind == "agent" else kind])
-                     for f in self.schema.fields
-                     if (kind := _KIND_OF_TYPE.get(f.type_name)) is not None]
+        referring = [(f.key, wanted[_KIND_OF_TYPE[f.type_name]])
+                     for f in self.schema.fields if f.type_name in _KIND_OF_TYPE]
         for ticket_values in values:
             for key, ids in referring:
                 value = ticket_values.get(key)
@@ -40,36 +41,27 @@ class Names:
                     ids.update(value)
                 else:
                     ids.add(value)
-        self._load(wanted)
+        names = directory()
+        names.names("person", wanted["person"])
+        names.names("company", wanted["company"])
+        self._load_files(wanted["attachment"])
         return self
 
-    def _load(self, wanted: dict[str, set[int]]) -> None:
-        names = directory()
-        for kind in ("person", "company"):
-            if wanted[kind]:
-                found = names.names(kind, wanted[kind])
-                for ident in wanted[kind]:
-                    if ident in found:
-                        self._names[(kind, ident)] = found[ident]
-                        if kind == "person":
-                            self._names[("agent", ident)] = found[ident]
-        if wanted["attachment"]:
-            for row in db.session.execute(
-                select(Attachment.id, Attachment.filename)
-                .where(Attachment.id.in_(wanted["attachment"]))
-            ):
-                self._names[("attachment", row.id)] = row.filename
+    def _load_files(self, ids: set[int]) -> None:
+        missing = ids - self._files.keys()
+        if missing:
+            self._files.update((row.id, row.filename) for row in db.session.execute(
+                select(Attachment.id, Attachment.filename).where(Attachment.id.in_(missing))))
 
     def name_of(self, kind: str, ident: Any) -> str:
         if kind == "status":
             status = self.schema.status(ident)
             return str(status.name) if status else str(ident)
-        key = (kind, ident)
-        if key not in self._names:
-            self._load({"person": {ident} if kind in ("person", "agent") else set(),
-                        "company": {ident} if kind == "company" else set(),
-                        "attachment": {ident} if kind == "attachment" else set()})
-        return self._names.get(key, f"#{ident}")
+        if kind == "attachment":
+            self._load_files({ident})
+            return self._files.get(ident, f"#{ident}")
+        found = directory().names(_KIND_OF_TYPE[kind], (ident,))
+        return found.get(ident, f"#{ident}")
 
 
 def display_context(names: Names, language: str | None = None,
