@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select
 
 from app.extensions import db
-from app.fields.schema import FieldDef, Schema
+from app.fields.schema import FieldDef, Schema, schema_cache
 from app.fields.types.base import Row
 from app.fields.types.scalar import format_instant, parse_instant
 from app.tickets.models import Ticket, TicketValue
@@ -54,28 +54,35 @@ def _row(value: Any) -> Row:
     return Row(value.text, value.long, value.number, value.moment)
 
 
-def _builtin_readers(schema: Schema) -> list[tuple[str, str, Callable]]:
-    return [(key, column, from_column)
-            for key, (column, _to, from_column) in BUILTIN_COLUMNS.items()
-            if key in schema.by_key]
+class _Readers(NamedTuple):
+    """How a ticket's values are read under one schema: the built-in fields' columns
+    (key, column, column -> JSON) and the custom fields."""
+
+    builtin: list[tuple[str, str, Callable]]
+    custom: list[FieldDef]
 
 
-def builtin_values(schema: Schema, ticket: Ticket,
-                   readers: list[tuple[str, str, Callable]] | None = None) -> dict[str, Any]:
+def _readers(schema: Schema) -> _Readers:
+    return schema_cache().derive(schema, "values.readers", lambda: _Readers(
+        [(key, column, from_column)
+         for key, (column, _to, from_column) in BUILTIN_COLUMNS.items()
+         if key in schema.by_key],
+        [field for field in schema.fields if not field.builtin],
+    ))
+
+
+def builtin_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
     return {key: from_column(schema, getattr(ticket, column))
-            for key, column, from_column in readers or _builtin_readers(schema)}
+            for key, column, from_column in _readers(schema).builtin}
 
 
-def custom_values(schema: Schema, rows: Iterable[Any],
-                  fields: list[FieldDef] | None = None) -> dict[str, Any]:
+def custom_values(schema: Schema, rows: Iterable[Any]) -> dict[str, Any]:
     """The custom values in ``rows`` (``ticket_value`` rows, in ``seq`` order) by key."""
     grouped: dict[int, list[Row]] = {}
     for value in rows:
         grouped.setdefault(value.field_id, []).append(_row(value))
-    if fields is None:
-        fields = [field for field in schema.fields if not field.builtin]
     return {field.key: field.type.from_rows(field, grouped.get(field.id, []))
-            for field in fields}
+            for field in _readers(schema).custom}
 
 
 def load_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
@@ -104,11 +111,8 @@ def load_values_many(schema: Schema, tickets: list[Ticket]) -> dict[int, dict[st
                                                {"ids": [t.id for t in tickets]})
         for row in rows:
             by_ticket[row.ticket_id].append(row)
-    readers = _builtin_readers(schema)
-    fields = [field for field in schema.fields if not field.builtin]
     return {
-        t.id: builtin_values(schema, t, readers) | custom_values(schema, by_ticket[t.id], fields)
-        for t in tickets
+        t.id: builtin_values(schema, t) | custom_values(schema, by_ticket[t.id]) for t in tickets
     }
 
 
