@@ -19,8 +19,8 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from app.desk.templating import local_time
-from app.fields.gate import Viewer, permission, stage_for
-from app.fields.schema import FieldDef, Schema, Stage
+from app.fields.gate import Viewer, redactor, stage_for
+from app.fields.schema import FieldDef, Schema
 from app.fields.types.base import DisplayContext
 from app.fields.types.scalar import parse_instant
 from app.tickets.display import Names, display_context
@@ -112,37 +112,6 @@ def printer(
     return cells
 
 
-def visible_values(viewer: Viewer, fields: Sequence[FieldDef], stage: Stage,
-                   values: dict[str, Any]) -> dict[str, Any]:
-    """The values of ``fields`` the viewer may see (the gate, asked field by field)."""
-    return {
-        f.key: values[f.key] for f in fields
-        if f.key in values and permission(viewer, f, stage, values).visible
-    }
-
-
-def _visibility(viewer: Viewer, fields: Sequence[FieldDef]):
-    """A function giving the values of ``fields`` the viewer may see on a ticket.
-
-    The gate is asked once per stage for the fields without a condition (their
-    answer does not depend on the ticket) and per ticket only for the others.
-    """
-    by_stage: dict[Stage, tuple[list[str], list[FieldDef]]] = {}
-    for stage in (Stage.OPEN, Stage.CLOSED):
-        shown = [f.key for f in fields
-                 if f.condition is None and permission(viewer, f, stage).visible]
-        by_stage[stage] = (shown, [f for f in fields if f.condition is not None])
-
-    def visible(stage: Stage, values: dict[str, Any]) -> dict[str, Any]:
-        shown, conditional = by_stage[stage]
-        result = {key: values[key] for key in shown if key in values}
-        if conditional:
-            result.update(visible_values(viewer, conditional, stage, values))
-        return result
-
-    return visible
-
-
 def build_rows(
     user: Any,
     schema: Schema,
@@ -155,7 +124,7 @@ def build_rows(
     decimal_separator: str = ".",
 ) -> list[Row]:
     """Rows of ``tickets`` with the ``columns`` the user may see."""
-    visible_of = _visibility(Viewer.of(user), [schema.by_key["title"], *columns])
+    visible_of = redactor(Viewer.of(user), [schema.by_key["title"], *columns])
     visible = {}
     for ticket in tickets:
         closed = schema.status_by_id(ticket.status_id).is_closed

@@ -9,7 +9,7 @@ owner allowed in the Ticket Fields table; built-in locks cap both.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +124,30 @@ def redact(
         key: value for key, value in values.items()
         if key in schema.by_key and permission(viewer, schema.by_key[key], stage, values).visible
     }
+
+
+def redactor(
+    viewer: Viewer, fields: Sequence[FieldDef]
+) -> Callable[[Stage, Mapping[str, Any]], dict[str, Any]]:
+    """:func:`redact` for many tickets, limited to ``fields``: a function of a ticket's
+    stage and values. Lists of tickets use it: the gate's answer for a field without a
+    condition does not depend on the ticket, so it is asked once per stage, and per
+    ticket only for the fields with one."""
+    unconditioned = {
+        stage: [f.key for f in fields
+                if f.condition is None and permission(viewer, f, stage).visible]
+        for stage in Stage
+    }
+    conditioned = [f for f in fields if f.condition is not None]
+
+    def visible(stage: Stage, values: Mapping[str, Any]) -> dict[str, Any]:
+        shown = {key: values[key] for key in unconditioned[stage] if key in values}
+        for f in conditioned:
+            if f.key in values and permission(viewer, f, stage, values).visible:
+                shown[f.key] = values[f.key]
+        return shown
+
+    return visible
 
 
 @dataclass(frozen=True)

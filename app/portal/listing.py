@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from flask_babel import gettext as _
 
-from app.fields.gate import Viewer, permission, stage_for
+from app.fields.gate import Viewer, permission, redactor, stage_for
 from app.fields.schema import FieldDef, Schema, Stage, StatusDef
 from app.tickets.display import Names, display_context
 from app.tickets.queries import Filter, Page, Sort, TicketQuery
@@ -92,14 +91,14 @@ def list_rows(schema: Schema, viewer: Viewer, view: ListView, page: Page) -> lis
         [{f.key: values.get(f.key) for f in view.columns} for values in page.values.values()]
     )
     context = display_context(names)
+    visible_of = redactor(viewer, view.columns)
     rows = []
     for ticket in page.tickets:
-        values: dict[str, Any] = page.values[ticket.id]
         status = schema.status_by_id(ticket.status_id)
-        stage = stage_for(status.is_closed if status else False)
+        shown = visible_of(stage_for(status.is_closed if status else False),
+                           page.values[ticket.id])
         cells = tuple(
-            field.type.display(field, values.get(field.key), context)
-            if permission(viewer, field, stage, values).visible else ""
+            field.type.display(field, shown[field.key], context) if field.key in shown else ""
             for field in view.columns
         )
         rows.append(Row(

@@ -7,7 +7,7 @@ import pytest
 from app.accounts.models import Role, User
 from app.extensions import db
 from app.fields.forms import build_ticket_form
-from app.fields.gate import Viewer
+from app.fields.gate import Viewer, redact, redactor
 from app.fields.layout import cascade_parents, entries
 from app.fields.schema import Stage, current_schema
 from app.tickets.display import Names, display_context
@@ -100,3 +100,21 @@ def test_read_only_conditional_field_shows_only_when_it_applies(app, customer, m
         context = display_context(Names(schema))
         shown = [e.field.key for e in entries(schema, viewer, Stage.OPEN, None, values, context)]
     assert "product_version" not in shown and "product_family" in shown
+
+
+def test_the_redactor_of_lists_answers_as_redact_does(app, customer):
+    """Lists ask the gate through redactor(): once per stage for unconditioned fields,
+    per ticket for conditioned ones; the answer is redact()'s, stage by stage."""
+    shown = _create(app, customer, product_family="software", product_version="4.2")
+    hidden = _create(app, customer, product_family="hardware")
+    with app.app_context():
+        schema = current_schema()
+        for viewer in (Viewer.of(customer), Viewer("agent", 0)):
+            visible_of = redactor(viewer, schema.fields)
+            for ticket in (shown, hidden):
+                values = load_values(schema, ticket)
+                for stage in Stage:
+                    assert visible_of(stage, values) == redact(viewer, schema, stage, values)
+        customer_view = redactor(Viewer.of(customer), schema.fields)
+        assert "product_version" in customer_view(Stage.OPEN, load_values(schema, shown))
+        assert "product_version" not in customer_view(Stage.OPEN, load_values(schema, hidden))
