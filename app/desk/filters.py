@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from app.accounts.directory import directory
 from app.desk.queue import VALUELESS_OPS, QueueState, default_op
+from app.desk.widgets import mark_selected, option_tags
 from app.fields.schema import FieldDef, Schema
 
 OPERATOR_LABELS = {
@@ -41,20 +42,6 @@ _WIDGETS = {
 MAIN_KEYS = ("status", "priority", "assignee", "company")
 
 
-def options_html(options: list[tuple[str, str]]) -> str:
-    """``<option>`` elements, built here: a select of hundreds of companies is the
-    costliest part of the page when a template loop builds it."""
-    return "".join(f'<option value="{escape(value)}">{escape(str(label))}</option>'
-                   for value, label in options)
-
-
-def _with_selected(options: str, selected: list[str]) -> Markup:
-    for value in selected:
-        option = f'<option value="{escape(value)}">'
-        options = options.replace(option, option[:-1] + " selected>", 1)
-    return Markup(options)  # noqa: S704  (built by options_html, which escapes)
-
-
 @dataclass
 class FilterRow:
     field: FieldDef
@@ -82,7 +69,7 @@ class FilterRow:
 
     @property
     def options_html(self) -> Markup:
-        return _with_selected(self.rendered, self.values)
+        return mark_selected(self.rendered, self.values)
 
 
 def _operators(field_def: FieldDef, widget: str, labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -102,10 +89,10 @@ def _rendered(widget: str) -> str:
     revision (and language: "Me" and "Unassigned" are translated)."""
     names = directory()
     if widget == "company":
-        return names.derive("desk.company_options", lambda: options_html(
+        return names.derive("desk.company_options", lambda: option_tags(
             [(str(ident), name) for ident, name in names.companies()]))
     language = str(get_locale())
-    return names.derive(f"desk.staff_options.{language}", lambda: options_html(
+    return names.derive(f"desk.staff_options.{language}", lambda: option_tags(
         [("me", _("Me")), ("none", _("Unassigned"))]
         + [(str(member.id), member.name + ("" if member.active else " *"))
            for member in names.staff()]))

@@ -9,6 +9,7 @@ shared (cached) form class.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from html import escape
 from typing import Any
 
@@ -27,6 +28,25 @@ def _pairs(choices: Any):
             yield choice, choice
 
 
+def option_tags(pairs: Iterable[tuple[Any, Any]],
+                selected: Callable[[Any], bool] = lambda _value: False) -> str:
+    """``<option>`` elements of (value, label) pairs, escaped, in one string."""
+    return "".join(
+        f'<option value="{escape(str(value))}"{" selected" if selected(value) else ""}>'
+        f"{escape(str(label))}</option>"
+        for value, label in pairs
+    )
+
+
+def mark_selected(options: str, values: Iterable[str]) -> Markup:
+    """``options`` (from :func:`option_tags`, none selected) with ``values`` selected:
+    a long list is built once and kept, the choice marked per page."""
+    for value in values:
+        option = f'<option value="{escape(value)}">'
+        options = options.replace(option, option[:-1] + " selected>", 1)
+    return Markup(options)  # noqa: S704  (option_tags escapes)
+
+
 def _selected(field, value: Any) -> bool:
     try:
         return field.coerce(value) == field.data
@@ -42,11 +62,7 @@ class FastSelect:
         if field.flags.required and "required" not in kwargs:
             kwargs["required"] = True
         attributes = html_params(name=field.name, **kwargs)
-        options = "".join(
-            f'<option{" selected" if _selected(field, value) else ""} '
-            f'value="{escape(str(value))}">{escape(str(label))}</option>'
-            for value, label in _pairs(field.choices)
-        )
+        options = option_tags(_pairs(field.choices), lambda value: _selected(field, value))
         return Markup(f"<select {attributes}>{options}</select>")  # noqa: S704  (escaped)
 
 
