@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -84,14 +83,13 @@ def _options(field_def: FieldDef, language: str) -> list[tuple[str, str]]:
             for item in field_def.list.items]
 
 
-def _rendered(widget: str) -> str:
+def _rendered(widget: str, language: str) -> str:
     """The options of the company and assignee selects, built once per directory
     revision (and language: "Me" and "Unassigned" are translated)."""
     names = directory()
     if widget == "company":
         return names.derive("desk.company_options", lambda: option_tags(
             [(str(ident), name) for ident, name in names.companies()]))
-    language = str(get_locale())
     return names.derive(f"desk.staff_options.{language}", lambda: option_tags(
         [("me", _("Me")), ("none", _("Unassigned"))]
         + [(str(member.id), member.name + ("" if member.active else " *"))
@@ -118,7 +116,7 @@ def filter_rows(schema: Schema, state: QueueState, language: str) -> list[Filter
         if widget == "choices":
             row.options = _options(field_def, language)
         elif widget in ("company", "assignee"):
-            row.rendered = _rendered(widget)
+            row.rendered = _rendered(widget, language)
         mine = chosen.get(field_def.key, [])
         if mine:
             name, value = mine[0]
