@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.accounts.directory import directory
+from app.accounts.directory import Directory, directory
 from app.accounts.profile import owner_zone
 from app.extensions import db
 from app.fields.schema import Schema, current_language
@@ -27,6 +27,13 @@ class Names:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         self._files: dict[int, str] = {}
+        self._directory: Directory | None = None
+
+    def _people_and_companies(self) -> Directory:
+        """The directory, asked once: a Names lives for one page, in one transaction."""
+        if self._directory is None:
+            self._directory = directory()
+        return self._directory
 
     def prefetch(self, values: Iterable[Mapping[str, Any]]) -> Names:
         wanted: dict[str, set[int]] = {"person": set(), "company": set(), "attachment": set()}
@@ -41,7 +48,7 @@ class Names:
                     ids.update(value)
                 else:
                     ids.add(value)
-        names = directory()
+        names = self._people_and_companies()
         names.names("person", wanted["person"])
         names.names("company", wanted["company"])
         self._load_files(wanted["attachment"])
@@ -60,7 +67,7 @@ class Names:
         if kind == "attachment":
             self._load_files({ident})
             return self._files.get(ident, f"#{ident}")
-        found = directory().names(_KIND_OF_TYPE[kind], (ident,))
+        found = self._people_and_companies().names(_KIND_OF_TYPE[kind], (ident,))
         return found.get(ident, f"#{ident}")
 
 
