@@ -1,5 +1,6 @@
 """Forgot password, reset links (neutral, signed, expiring, single use) and activation links."""
 
+import re
 import time
 
 import pytest
@@ -32,12 +33,18 @@ def test_login_page_links_to_forgot_password(client):
     assert 'href="/forgot-password"' in client.get("/login").get_data(as_text=True)
 
 
+def _without_token(html: str) -> str:
+    return re.sub(r'(name="csrf_token" (?:type="hidden" )?value=")[^"]+"', r'\1"', html)
+
+
 def test_answer_is_the_same_for_known_and_unknown_addresses(app, browser, make_user):
     make_user(Role.AGENT, email="known@example.com")
     known = _ask_reset(browser, "known@example.com").get_data(as_text=True)
     unknown = _ask_reset(browser, "nobody@example.com").get_data(as_text=True)
     assert "If an account exists for known@example.com" in known
-    assert known.replace("known@", "X@") == unknown.replace("nobody@", "X@")
+    # The CSRF token carries its signing second: two requests may fall on either side of one.
+    assert _without_token(known.replace("known@", "X@")) == _without_token(
+        unknown.replace("nobody@", "X@"))
     with app.app_context():
         assert len(outbox("known@example.com", "password_reset")) == 1
         assert outbox("nobody@example.com") == []
