@@ -7,14 +7,14 @@ Built-in fields are columns of ``ticket``; custom fields are rows of
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select
 
 from app.extensions import db
 from app.fields.schema import FieldDef, Schema, schema_cache
-from app.fields.types.base import Row
+from app.fields.types.base import FieldType, Row, Storage
 from app.fields.types.scalar import format_instant, parse_instant
 from app.tickets.models import Ticket, TicketValue
 
@@ -48,27 +48,60 @@ BUILTIN_COLUMNS: dict[str, tuple[str, Callable, Callable]] = {
 #: A stored value as plain columns: reading pages of tickets builds no ORM objects.
 _VALUE_COLUMNS = (TicketValue.ticket_id, TicketValue.field_id, TicketValue.text,
                   TicketValue.long, TicketValue.number, TicketValue.moment)
+#: Where each storage column is in a row of ``_VALUE_COLUMNS``.
+_POSITION = {Storage.TEXT: 2, Storage.LONG: 3, Storage.NUMBER: 4, Storage.MOMENT: 5}
 
 
-def _row(value: Any) -> Row:
-    return Row(value.text, value.long, value.number, value.moment)
+class _Custom(NamedTuple):
+    """How one custom field's value is read from its ``ticket_value`` rows.
+
+    Most types keep one scalar per row, read as it is or through ``from_scalar``:
+    those are read straight from the row (``whole`` false), which is what a page of
+    tickets does hundreds of times. A type with a ``from_rows`` of its own (a
+    check box is "a row exists") is given its rows.
+    """
+
+    field: FieldDef
+    position: int
+    convert: Callable[[FieldDef, Any], Any] | None
+    whole: bool
+
+
+def _custom(field: FieldDef) -> _Custom:
+    kind = type(field.type)
+    convert = None if kind.from_scalar is FieldType.from_scalar else field.type.from_scalar
+    return _Custom(field, _POSITION.get(field.type.storage, 0), convert,
+                   kind.from_rows is not FieldType.from_rows)
 
 
 class _Readers(NamedTuple):
     """How a ticket's values are read under one schema: the built-in fields' columns
-    (key, column, column -> JSON) and the custom fields."""
+    (key, column, column -> JSON) and the custom fields by id."""
 
     builtin: list[tuple[str, str, Callable]]
-    custom: list[FieldDef]
+    custom: dict[int, _Custom]
+    #: Custom values of a ticket without rows, but for lists (a new one each time).
+    empty: dict[str, Any]
+    lists: tuple[str, ...]
+    whole: tuple[_Custom, ...]
 
 
-def _readers(schema: Schema) -> _Readers:
-    return schema_cache().derive(schema, "values.readers", lambda: _Readers(
+def _build_readers(schema: Schema) -> _Readers:
+    custom = {field.id: _custom(field) for field in schema.fields if not field.builtin}
+    plain = [c.field for c in custom.values() if not c.whole]
+    return _Readers(
         [(key, column, from_column)
          for key, (column, _to, from_column) in BUILTIN_COLUMNS.items()
          if key in schema.by_key],
-        [field for field in schema.fields if not field.builtin],
-    ))
+        custom,
+        {f.key: None for f in plain if not f.type.multiple},
+        tuple(f.key for f in plain if f.type.multiple),
+        tuple(c for c in custom.values() if c.whole),
+    )
+
+
+def _readers(schema: Schema) -> _Readers:
+    return schema_cache().derive(schema, "values.readers", lambda: _build_readers(schema))
 
 
 def builtin_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
@@ -76,13 +109,34 @@ def builtin_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
             for key, column, from_column in _readers(schema).builtin}
 
 
-def custom_values(schema: Schema, rows: Iterable[Any]) -> dict[str, Any]:
-    """The custom values in ``rows`` (``ticket_value`` rows, in ``seq`` order) by key."""
-    grouped: dict[int, list[Row]] = {}
-    for value in rows:
-        grouped.setdefault(value.field_id, []).append(_row(value))
-    return {field.key: field.type.from_rows(field, grouped.get(field.id, []))
-            for field in _readers(schema).custom}
+def custom_values(schema: Schema, rows: Iterable[Sequence[Any]]) -> dict[str, Any]:
+    """The custom values in ``rows`` (rows of ``_VALUE_COLUMNS``, in ``seq`` order) by key."""
+    readers = _readers(schema)
+    values = dict(readers.empty)
+    lists: dict[str, list] = {}
+    whole: dict[int, list[Row]] = {}
+    for row in rows:
+        custom = readers.custom.get(row[1])
+        if custom is None:
+            continue
+        if custom.whole:
+            whole.setdefault(row[1], []).append(Row(*row[2:]))
+            continue
+        scalar = row[custom.position]
+        if custom.convert is not None:
+            scalar = custom.convert(custom.field, scalar)
+        key = custom.field.key
+        if key in values:
+            if values[key] is None:  # one value: the first row's
+                values[key] = scalar
+        else:
+            lists.setdefault(key, []).append(scalar)
+    for key in readers.lists:
+        values[key] = lists.get(key, [])
+    for custom in readers.whole:
+        values[custom.field.key] = custom.field.type.from_rows(
+            custom.field, whole.get(custom.field.id, []))
+    return values
 
 
 def load_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
@@ -108,9 +162,9 @@ def load_values_many(schema: Schema, tickets: list[Ticket]) -> dict[int, dict[st
     by_ticket: dict[int, list[Any]] = defaultdict(list)
     if tickets:
         rows = db.session.connection().execute(_VALUES_OF_MANY,
-                                               {"ids": [t.id for t in tickets]})
+                                               {"ids": [t.id for t in tickets]}).all()
         for row in rows:
-            by_ticket[row.ticket_id].append(row)
+            by_ticket[row[0]].append(row)
     return {
         t.id: builtin_values(schema, t) | custom_values(schema, by_ticket[t.id]) for t in tickets
     }
