@@ -173,20 +173,24 @@ class Schema:
     statuses: tuple[StatusDef, ...]
     by_key: Mapping[str, FieldDef] = field(init=False)
     by_id: Mapping[int, FieldDef] = field(init=False)
+    _status_by_key: Mapping[str, StatusDef] = field(init=False, repr=False)
+    _status_by_id: Mapping[int, StatusDef] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_key", MappingProxyType({f.key: f for f in self.fields}))
         object.__setattr__(self, "by_id", MappingProxyType({f.id: f for f in self.fields}))
+        object.__setattr__(self, "_status_by_key", {s.key: s for s in self.statuses})
+        object.__setattr__(self, "_status_by_id", {s.id: s for s in self.statuses})
 
     @property
     def active_fields(self) -> tuple[FieldDef, ...]:
         return tuple(f for f in self.fields if not f.archived)
 
     def status(self, key: str) -> StatusDef | None:
-        return next((s for s in self.statuses if s.key == key), None)
+        return self._status_by_key.get(key)
 
     def status_by_id(self, status_id: int) -> StatusDef | None:
-        return next((s for s in self.statuses if s.id == status_id), None)
+        return self._status_by_id.get(status_id)
 
     @property
     def initial_status(self) -> StatusDef:

@@ -104,14 +104,13 @@ def _readers(schema: Schema) -> _Readers:
     return schema_cache().derive(schema, "values.readers", lambda: _build_readers(schema))
 
 
-def builtin_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
+def _builtin_values(schema: Schema, readers: _Readers, ticket: Ticket) -> dict[str, Any]:
     return {key: from_column(schema, getattr(ticket, column))
-            for key, column, from_column in _readers(schema).builtin}
+            for key, column, from_column in readers.builtin}
 
 
-def custom_values(schema: Schema, rows: Iterable[Sequence[Any]]) -> dict[str, Any]:
+def _custom_values(readers: _Readers, rows: Iterable[Sequence[Any]]) -> dict[str, Any]:
     """The custom values in ``rows`` (rows of ``_VALUE_COLUMNS``, in ``seq`` order) by key."""
-    readers = _readers(schema)
     values = dict(readers.empty)
     lists: dict[str, list] = {}
     whole: dict[int, list[Row]] = {}
@@ -145,7 +144,8 @@ def load_values(schema: Schema, ticket: Ticket) -> dict[str, Any]:
         select(*_VALUE_COLUMNS).where(TicketValue.ticket_id == ticket.id)
         .order_by(TicketValue.seq)
     )
-    return builtin_values(schema, ticket) | custom_values(schema, rows)
+    readers = _readers(schema)
+    return _builtin_values(schema, readers, ticket) | _custom_values(readers, rows)
 
 
 #: The custom values of a page of tickets, built once (a queue page asks at every visit).
@@ -165,9 +165,9 @@ def load_values_many(schema: Schema, tickets: list[Ticket]) -> dict[int, dict[st
                                                {"ids": [t.id for t in tickets]}).all()
         for row in rows:
             by_ticket[row[0]].append(row)
-    return {
-        t.id: builtin_values(schema, t) | custom_values(schema, by_ticket[t.id]) for t in tickets
-    }
+    readers = _readers(schema)
+    return {t.id: _builtin_values(schema, readers, t) | _custom_values(readers, by_ticket[t.id])
+            for t in tickets}
 
 
 def write_value(schema: Schema, ticket: Ticket, field: FieldDef, value: Any) -> None:
