@@ -2,9 +2,10 @@
 queries whatever the number of rows (names are looked up in bulk).
 
 A queue page prints hundreds of cells, so each column gets its printer once per
-page: list items and names are dictionary look-ups, and dates are formatted
-through a small memo (formatting a date with Babel is the slowest part of a
-cell, and the same tickets come back page after page).
+page and prints each value once: the same status, list item, company or day
+comes back row after row, and its cell (with its HTML) is reused. Dates are also
+formatted through a small memo across pages (formatting a date with Babel is the
+slowest part of a cell, and the same tickets come back page after page).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from babel.dates import format_date
@@ -35,13 +36,16 @@ class Cell:
     text: str
     colour: str = ""
 
-    @property
+    @cached_property
     def html(self) -> str:
         """The cell as a table cell, a coloured badge when its value has a colour."""
         if self.colour:
             return (f'<td><span class="badge" style="--badge: {escape(self.colour)}">'
                     f"{escape(self.text)}</span></td>")
         return f"<td>{escape(self.text)}</td>"
+
+
+EMPTY_CELL = Cell("")
 
 
 @dataclass(frozen=True)
@@ -96,18 +100,35 @@ def printer(
     else:
         plan = [(c, _text_of(c, context), _colours(schema, c)) for c in columns]
 
+    def cell(column: FieldDef, text_of: Callable[[Any], str], colours: dict[Any, str],
+             value: Any) -> Cell:
+        if column.type.is_empty(value):
+            return EMPTY_CELL
+        text = text_of(value)
+        if not csv and len(text) > CELL_LIMIT:
+            text = text[:CELL_LIMIT - 1] + "…"
+        return Cell(text, colours.get(value, "") if isinstance(value, str) else "")
+
+    printed: list[dict[Any, Cell]] = [{} for _column in columns]  # per column, by value
+
     def cells(values: dict[str, Any]) -> list[Cell]:
-        printed = []
-        for column, text_of, colours in plan:
+        row = []
+        for (column, text_of, colours), seen in zip(plan, printed, strict=True):
             value = values.get(column.key)
-            if value is None or column.type.is_empty(value):
-                printed.append(Cell(""))
+            if value is None:
+                row.append(EMPTY_CELL)
                 continue
-            text = text_of(value)
-            if not csv and len(text) > CELL_LIMIT:
-                text = text[:CELL_LIMIT - 1] + "…"
-            printed.append(Cell(text, colours.get(value, "") if isinstance(value, str) else ""))
-        return printed
+            key = tuple(value) if isinstance(value, list) else value
+            try:
+                found = seen.get(key)
+            except TypeError:  # a value that is not hashable: printed each time
+                found, key = None, None
+            if found is None:
+                found = cell(column, text_of, colours, value)
+                if key is not None:
+                    seen[key] = found
+            row.append(found)
+        return row
 
     return cells
 

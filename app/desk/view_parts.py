@@ -1,5 +1,6 @@
 """The parts of a queue page that depend on the view, not on the tickets: the filter
-form (filters, sort, page size, columns) and the table's head with its sort links.
+form (filters, sort, page size, columns), the table's head with its sort links, the
+status tabs' links and the export form.
 
 They are most of what a queue page prints, and they depend only on the view, the
 schema, the names of the directory (the company and staff selects) and the
@@ -14,8 +15,9 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import NamedTuple
 
-from flask import render_template, request
-from markupsafe import Markup
+from flask import get_template_attribute, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from app.accounts.directory import directory
 from app.desk import filters
@@ -26,9 +28,39 @@ from app.fields.schema import Schema
 KEPT = 256
 
 
+class StatusTab(NamedTuple):
+    """A tab above the queue: the view with another status filter ("" for all)."""
+
+    key: str
+    href: str
+    label: Markup
+    current: bool
+    #: Shown even when no ticket has this status (every tab but inactive statuses').
+    listed: bool
+
+
 class ViewParts(NamedTuple):
     filter_form: Markup
     table_head: Markup
+    status_tabs: list[StatusTab]
+    export_form: Markup
+    #: The view's query string without its page (for links and saved views).
+    query: str
+
+
+def _status_tabs(schema: Schema, state: QueueState) -> list[StatusTab]:
+    badge = get_template_attribute("desk/_macros.html", "badge")
+    current = next((value for name, value in state.filters if name == "status"), "")
+    queue_url = url_for("desk.queue")
+    everything = state.with_filter("status", None).query_string()
+    tabs = [StatusTab("", queue_url + ("?" + everything if everything else ""),
+                      escape(_("All")), not current, True)]
+    for status in schema.statuses:
+        query = state.with_filter("status", status.key).query_string()
+        tabs.append(StatusTab(status.key, f"{queue_url}?{query}",
+                              badge(status.name, status.colour), current == status.key,
+                              status.active))
+    return tabs
 
 
 _PARTS: OrderedDict[tuple, ViewParts] = OrderedDict()
@@ -48,7 +80,11 @@ def _render(schema: Schema, state: QueueState, language: str) -> ViewParts:
     )
     head = render_template("desk/_queue_head.html", schema=schema, state=state,
                            columns=columns, sort_keys=sort_keys)
-    return ViewParts(Markup(form), Markup(head))  # noqa: S704  (autoescaped templates)
+    export = render_template("desk/_queue_export.html", state=state,
+                             default_separator=";" if language == "it" else ",")
+    return ViewParts(Markup(form), Markup(head),  # noqa: S704  (autoescaped templates)
+                     _status_tabs(schema, state), Markup(export),  # noqa: S704
+                     state.query_string(cursor=False))
 
 
 def view_parts(schema: Schema, state: QueueState, language: str) -> ViewParts:

@@ -120,6 +120,7 @@ def test_the_kept_filter_form_follows_the_language_and_the_schema(client, login,
     login(agent)
     english = client.get("/desk/").get_data(as_text=True)
     assert "More filters" in english
+    assert ">All <span" in english and '<option value="," selected>Comma' in english
     client.post("/language/it", data={"csrf_token": re.search(
         r'name="csrf_token" value="([^"]+)"', english).group(1), "next": "/desk/"})
     with client.application.app_context():
@@ -127,6 +128,8 @@ def test_the_kept_filter_form_follows_the_language_and_the_schema(client, login,
         db.session.commit()
     italian = client.get("/desk/").get_data(as_text=True)
     assert "Altri filtri" in italian and "More filters" not in italian
+    assert ">Tutti <span" in italian and ">All <span" not in italian  # the status tabs
+    assert '<option value=";" selected>Punto e virgola' in italian  # the export form
 
     before = set(re.findall(r'<legend>([^<]+)</legend>', italian))
     load_schema("field-service")

@@ -139,6 +139,21 @@ def test_counts_per_status_ignore_the_status_filter_only(client, login, agent, d
     assert (_count_of(html, "new"), _count_of(html, "in_progress")) == (0, 2)
 
 
+def test_status_tabs_keep_the_view_and_mark_its_status(client, login, agent, desk_schema,
+                                                      make_ticket):
+    make_ticket(area="billing")
+    login(agent)
+    html = client.get("/desk/?area=billing&status=new&_size=10").get_data(as_text=True)
+    start = html.index('class="status-tabs"')
+    tabs = html[start:html.index("</nav>", start)]
+    assert '<a href="/desk/?area=billing&amp;_size=10">All <span class="count">1</span>' in tabs
+    assert ('<a href="/desk/?area=billing&amp;status=in_progress&amp;_size=10">'
+            '<span class="badge"') in tabs
+    assert re.findall(r'href="([^"]+)" aria-current="page"', tabs) == [
+        "/desk/?area=billing&amp;status=new&amp;_size=10"]
+    assert "status=closed" in tabs  # every active status has its tab, tickets or not
+
+
 def test_a_bad_filter_is_answered_with_a_message(client, login, agent, desk_schema):
     login(agent)
     for query in ("nosuchfield=1", "units__contains=3", "units=abc", "_sort=nosuch",

@@ -64,7 +64,6 @@ def queue():
         "desk/queue.html", schema=schema, state=state, rows=rows, columns=columns,
         counts=counts, next_cursor=next_cursor, error=error, badges=badges,
         parts=view_parts(schema, state, language), views=list_views(current_user.id),
-        separators=SEPARATORS, default_separator=";" if language == "it" else ",",
     )
     return page, 400 if error else 200
 
