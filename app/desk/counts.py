@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.database import atomic, is_sqlite
@@ -42,18 +42,29 @@ def _key(user: Any, query: TicketQuery, revision: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def table_stamp() -> str:
-    latest = select(func.max(Ticket.updated_at)).scalar_subquery()
-    highest = select(func.max(Ticket.id)).scalar_subquery()
-    updated, top = db.session.execute(select(latest, highest)).one()
+_CACHE = StatusCountCache.__table__
+#: The ticket table's stamp (its latest update and highest id, two index look-ups) with
+#: the cached counts of one key, if any, in one statement: a queue page asks at every visit.
+_LOOKUP = select(
+    select(func.max(Ticket.updated_at)).scalar_subquery(),
+    select(func.max(Ticket.id)).scalar_subquery(),
+    _CACHE.c.stamp, _CACHE.c.counts, _CACHE.c.computed_at, _CACHE.c.cost_ms,
+).select_from(
+    select(literal(1).label("one")).subquery().outerjoin(
+        _CACHE, _CACHE.c.key == bindparam("key"))
+)
+
+
+def _stamp(updated: datetime | None, top: int | None) -> str:
     return f"{updated.isoformat() if updated else '-'}/{top or 0}"
 
 
-def _fresh_enough(row: StatusCountCache, stamp: str) -> bool:
-    if row.stamp == stamp:
+def _fresh_enough(cached: Any, stamp: str) -> bool:
+    if cached.stamp == stamp:
         return True
     max_age = current_app.config["SPORTELLO_DESK_COUNTS_MAX_AGE"]
-    return row.cost_ms >= COSTLY_MS and utcnow() - row.computed_at < timedelta(seconds=max_age)
+    return (cached.cost_ms >= COSTLY_MS
+            and utcnow() - cached.computed_at < timedelta(seconds=max_age))
 
 
 def _store(key: str, stamp: str, counts: dict[str, int], cost_ms: int) -> None:
@@ -74,10 +85,10 @@ def _store(key: str, stamp: str, counts: dict[str, int], cost_ms: int) -> None:
 def status_counts(user: Any, query: TicketQuery) -> dict[str, int]:
     """Tickets per status key matching ``query`` (its status filter aside)."""
     key = _key(user, query, current_schema().revision)
-    stamp = table_stamp()
-    row = db.session.get(StatusCountCache, key)
-    if row is not None and _fresh_enough(row, stamp):
-        return dict(row.counts)
+    found = db.session.connection().execute(_LOOKUP, {"key": key}).one()
+    stamp = _stamp(found[0], found[1])
+    if found.stamp is not None and _fresh_enough(found, stamp):
+        return dict(found.counts)
     started = time.perf_counter()
     counts = count_by_status(user, query)
     _store(key, stamp, counts, int((time.perf_counter() - started) * 1000))
