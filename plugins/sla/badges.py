@@ -20,7 +20,6 @@ from app.timeutil import utcnow
 
 from . import services
 from .clock import Targets
-from .models import SlaState
 
 #: A running clock this close to its due time is shown as a warning.
 SOON = timedelta(hours=1)
@@ -52,8 +51,9 @@ def _clock_badge(label_due: str, label_late: str, due: datetime | None, breached
     return Badge(label_due % {"when": local_time(due)}, level, _("Counted in office hours."))
 
 
-def state_badges(state: SlaState, targets: Targets, now: datetime) -> list[Badge]:
-    """The badges of one ticket's SLA state, given its priority's targets."""
+def state_badges(state: Any, targets: Targets, now: datetime) -> list[Badge]:
+    """The badges of one ticket's SLA state (an ``SlaState`` or a row of its table),
+    given its priority's targets."""
     awaiting = state.first_response_at is None and state.resolved_at is None
     pending = []
     if awaiting and targets.first_response is not None:
