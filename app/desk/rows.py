@@ -25,7 +25,6 @@ from app.fields.schema import FieldDef, Schema
 from app.fields.types.base import DisplayContext
 from app.fields.types.scalar import parse_instant
 from app.tickets.display import Names, display_context
-from app.tickets.models import Ticket
 
 #: Longest text printed in a table cell; the ticket page shows the whole value.
 CELL_LIMIT = 120
@@ -50,7 +49,8 @@ EMPTY_CELL = Cell("")
 
 @dataclass(frozen=True)
 class Row:
-    ticket: Ticket
+    #: The ticket's row (a page's ticket rows: see ``app.tickets.queries.Page``).
+    ticket: Any
     number: str
     title: str
     closed: bool
@@ -136,7 +136,7 @@ def printer(
 def build_rows(
     user: Any,
     schema: Schema,
-    tickets: Sequence[Ticket],
+    tickets: Sequence[Any],
     values: dict[int, dict[str, Any]],
     columns: Sequence[FieldDef],
     *,

@@ -10,8 +10,6 @@ back to a view, or on to its next page, gets them without rendering them again.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -23,6 +21,7 @@ from app.accounts.directory import directory
 from app.desk import filters
 from app.desk.queue import PAGE_SIZES, QueueState, column_choices, shown_columns, sortable_keys
 from app.fields.schema import Schema
+from app.kept import Kept
 
 #: How many views' parts each process keeps.
 KEPT = 256
@@ -63,8 +62,7 @@ def _status_tabs(schema: Schema, state: QueueState) -> list[StatusTab]:
     return tabs
 
 
-_PARTS: OrderedDict[tuple, ViewParts] = OrderedDict()
-_LOCK = threading.Lock()
+_PARTS: Kept[ViewParts] = Kept(KEPT)
 
 
 def _render(schema: Schema, state: QueueState, language: str) -> ViewParts:
@@ -88,16 +86,7 @@ def _render(schema: Schema, state: QueueState, language: str) -> ViewParts:
 
 
 def view_parts(schema: Schema, state: QueueState, language: str) -> ViewParts:
-    """The filter form and the table head of the view ``state``."""
+    """The parts of the view ``state`` that do not depend on its tickets."""
     key = (schema.revision, directory().revision, language, request.script_root,
            replace(state, cursor=None))
-    with _LOCK:
-        if key in _PARTS:
-            _PARTS.move_to_end(key)
-            return _PARTS[key]
-    parts = _render(schema, state, language)
-    with _LOCK:
-        _PARTS[key] = parts
-        while len(_PARTS) > KEPT:
-            _PARTS.popitem(last=False)
-    return parts
+    return _PARTS.get(key, lambda: _render(schema, state, language))

@@ -332,7 +332,8 @@ def sportello_ticket_badges(
     """Return short notes to show beside tickets: ``{ticket.id: [Badge, ...]}``.
 
     Ticket lists (the staff queue, the customer's list) and ticket pages call
-    it once per page with every ``Ticket`` they show, through
+    it once per page with every ticket they show (lists: read-only rows with the
+    ticket table's columns as attributes; a ticket page: the ``Ticket``), through
     ``app.plugins.badges.ticket_badges(user, tickets)``, and print the badges
     with the ``ticket_badges`` macro of ``_badges.html``. Load what you need
     for all the tickets in one query; never one per ticket. ``user`` is the

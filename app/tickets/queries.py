@@ -19,8 +19,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     and_,
+    bindparam,
     case,
     exists,
     false,
@@ -32,12 +34,13 @@ from sqlalchemy import (
     true,
     tuple_,
 )
-from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.fields.gate import Viewer, permission
 from app.fields.schema import FieldDef, Schema, Stage, current_schema
 from app.fields.types.base import Storage
+from app.kept import Kept
 from app.tickets import search
 from app.tickets.lookups import as_id
 from app.tickets.models import Ticket, TicketValue
@@ -82,7 +85,11 @@ class TicketQuery:
 
 @dataclass
 class Page:
-    tickets: list[Ticket]
+    """A page of tickets. The tickets are read-only rows with the ticket table's
+    columns as attributes (``id``, ``number``, ``status_id``, ``company_id``...), not
+    ORM objects: a page builds none."""
+
+    tickets: list[Any]
     values: dict[int, dict[str, Any]]
     next_cursor: str | None
     schema: Schema = field(repr=False, default=None)
@@ -310,7 +317,7 @@ def _phase_statement(base: Select, plan: _SortPlan, phase: int, cursor) -> tuple
             # No "column IS NOT NULL": a value row of this field always fills its column,
             # and PostgreSQL, taking the two conditions as independent, would expect
             # a fraction of the rows and pick a plan that sorts them all.
-            statement = base.add_columns(column).join(sort_value, and_(
+            statement = base.add_columns(column.label("sort_value")).join(sort_value, and_(
                 sort_value.ticket_id == Ticket.id, sort_value.field_id == plan.join_field.id,
             ))
             expression = column
@@ -318,18 +325,19 @@ def _phase_statement(base: Select, plan: _SortPlan, phase: int, cursor) -> tuple
             # lets the index give the whole order, ties included.
             tie = sort_value.ticket_id
         else:
-            statement = base.add_columns(literal(None)).where(~exists().where(
+            statement = base.add_columns(literal(None).label("sort_value")).where(~exists().where(
                 TicketValue.ticket_id == Ticket.id, TicketValue.field_id == plan.join_field.id
             ))
             expression = None
     else:
         expression = plan.expression
         if phase == 1:
-            statement = base.add_columns(expression)
+            statement = base.add_columns(expression.label("sort_value"))
             if plan.nullable:
                 statement = statement.where(expression.is_not(None))
         else:
-            statement = base.add_columns(literal(None)).where(expression.is_(None))
+            statement = base.add_columns(literal(None).label("sort_value")).where(
+                expression.is_(None))
             expression = None
     order_tie = tie.desc() if plan.descending else tie.asc()
     if cursor is not None:
@@ -351,9 +359,10 @@ def _phase_statement(base: Select, plan: _SortPlan, phase: int, cursor) -> tuple
 
 def base_statement(user: Any, schema: Schema, query: TicketQuery,
                    unindexed: frozenset[str] = frozenset()) -> Select:
-    """Tickets ``user`` may see that match the query's filters and text."""
+    """Tickets ``user`` may see that match the query's filters and text (the ticket
+    table's columns)."""
     viewer = Viewer.of(user)
-    statement = select(Ticket).where(visible_to(user, schema))
+    statement = select(*Ticket.__table__.c).where(visible_to(user, schema))
     for flt in query.filters:
         statement = statement.where(
             _condition(schema, _field_for(schema, viewer, flt.key, "filter"), flt, unindexed)
@@ -392,6 +401,26 @@ def _many_match_columns(schema: Schema, viewer: Viewer, query: TicketQuery) -> b
     return db.session.scalar(select(func.count()).select_from(sample)) >= MANY
 
 
+#: Statements of staff's recent queries: building one costs more than running it, and
+#: agents ask for the same views again and again.
+_STATEMENTS: Kept[list[tuple[int, Select]]] = Kept(256)
+
+
+def _page_statements(user: Any, schema: Schema, query: TicketQuery, plan: _SortPlan,
+                     unindexed: frozenset[str], cursor: tuple | None) -> list[tuple[int, Select]]:
+    """The statement of each phase a page may need, by phase, with its ``page_limit``."""
+    base = base_statement(user, schema, query, unindexed)
+    statements = []
+    for phase in (1, 2) if plan.nullable else (1,):
+        if cursor is not None and cursor[0] > phase:
+            continue
+        statement, _expression = _phase_statement(
+            base, plan, phase, cursor if cursor and cursor[0] == phase else None
+        )
+        statements.append((phase, statement.limit(bindparam("page_limit", type_=Integer))))
+    return statements
+
+
 def find_tickets(user: Any, query: TicketQuery) -> Page:
     """One page of tickets for ``user``, with their values (JSON form)."""
     schema = current_schema()
@@ -401,28 +430,29 @@ def find_tickets(user: Any, query: TicketQuery) -> Page:
     unindexed: frozenset[str] = frozenset()
     if plan.join_field is not None and _many_match_columns(schema, viewer, query):
         unindexed = WALK_SORT_INDEX
-    # The status is known by id from the schema: no join for Ticket.status on a page.
-    base = base_statement(user, schema, query, unindexed).options(lazyload(Ticket.status))
     cursor = _decode(query.cursor) if query.cursor else None
-    phases = (1, 2) if plan.nullable else (1,)
-    rows: list[tuple[Ticket, Any, int]] = []
-    for phase in phases:
-        if cursor is not None and cursor[0] > phase:
-            continue
-        statement, _expression = _phase_statement(
-            base, plan, phase, cursor if cursor and cursor[0] == phase else None
-        )
-        for ticket, value in db.session.execute(statement.limit(limit + 1 - len(rows))):
-            rows.append((ticket, value, phase))
+
+    def build() -> list[tuple[int, Select]]:
+        return _page_statements(user, schema, query, plan, unindexed, cursor)
+
+    if viewer.is_staff and not query.text.strip():  # a text search matches ids first
+        statements = _STATEMENTS.get((schema.revision, viewer.role, repr(query.filters),
+                                      query.sort, query.cursor, unindexed), build)
+    else:
+        statements = build()
+    connection = db.session.connection()
+    rows: list[tuple[Any, int]] = []
+    for phase, statement in statements:
+        found = connection.execute(statement, {"page_limit": limit + 1 - len(rows)})
+        rows.extend((row, phase) for row in found)
         if len(rows) > limit:
             break
     more = len(rows) > limit
-    rows = rows[:limit]
+    tickets = [row for row, _phase in rows[:limit]]
     next_cursor = None
-    if more and rows:
-        last_ticket, last_value, last_phase = rows[-1]
-        next_cursor = _encode(last_phase, last_value, last_ticket.id)
-    tickets = [ticket for ticket, _value, _phase in rows]
+    if more and tickets:
+        last = tickets[-1]
+        next_cursor = _encode(rows[limit - 1][1], last.sort_value, last.id)
     return Page(tickets, load_values_many(schema, tickets), next_cursor, schema)
 
 

@@ -203,6 +203,29 @@ def test_statements_of_a_queue_page_do_not_grow_with_its_rows(app, client, login
     assert many == few
 
 
+def test_a_view_asked_again_reuses_its_statement(client, login, agent, desk_schema,
+                                                  make_ticket, monkeypatch):
+    from app.tickets import queries
+
+    built = []
+    build = queries._page_statements
+    monkeypatch.setattr(queries, "_page_statements",
+                        lambda *args: built.append(args[2]) or build(*args))
+    few, many = make_ticket(units=4242), make_ticket(units=4343)
+    login(agent)
+
+    def shown(query: str) -> set[str]:
+        return set(_numbers(client.get(f"/desk/?{query}").get_data(as_text=True)))
+
+    assert shown("units__gte=4242") == {few.number, many.number}
+    assert shown("units__gte=4242") == {few.number, many.number}
+    assert len(built) == 1  # the second visit ran the kept statement
+    assert shown("units__gte=4300") == {many.number}  # another value: its own statement
+    assert shown("units__gte=4242&_q=nothing-matches-this") == set()  # text: never kept
+    assert shown("units__gte=4242&_q=nothing-matches-this") == set()
+    assert len(built) == 4
+
+
 def test_postgresql_knows_which_values_each_field_holds(app_ctx):
     """Without these statistics the planner misjudges a dropdown filter at a million
     tickets and the queue page takes fifty times longer (see migration 0301)."""
