@@ -10,13 +10,15 @@ slowest part of a cell, and the same tickets come back page after page).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from babel.dates import format_date
+from flask import get_template_attribute
 from markupsafe import Markup, escape
 
 from app.desk.templating import local_time
@@ -24,24 +26,28 @@ from app.fields.gate import Viewer, redactor, stage_for
 from app.fields.schema import FieldDef, Schema
 from app.fields.types.base import DisplayContext
 from app.fields.types.scalar import parse_instant
+from app.plugins.badges import Badge
 from app.tickets.display import Names, display_context
 
 #: Longest text printed in a table cell; the ticket page shows the whole value.
 CELL_LIMIT = 120
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     text: str
     colour: str = ""
+    #: The cell as a table cell (escaped), a coloured badge when its value has a
+    #: colour; empty in a CSV export.
+    html: str = "<td></td>"
 
-    @cached_property
-    def html(self) -> str:
-        """The cell as a table cell, a coloured badge when its value has a colour."""
-        if self.colour:
-            return (f'<td><span class="badge" style="--badge: {escape(self.colour)}">'
-                    f"{escape(self.text)}</span></td>")
-        return f"<td>{escape(self.text)}</td>"
+
+def _cell(text: str, colour: str, csv: bool) -> Cell:
+    if csv:
+        return Cell(text, colour, "")
+    if colour:
+        return Cell(text, colour, f'<td><span class="badge" style="--badge: {escape(colour)}">'
+                                  f"{escape(text)}</span></td>")
+    return Cell(text, colour, f"<td>{escape(text)}</td>")
 
 
 EMPTY_CELL = Cell("")
@@ -56,11 +62,25 @@ class Row:
     closed: bool
     cells: list[Cell]
 
-    @property
-    def cells_html(self) -> Markup:
-        """Every cell of the row as ``<td>`` elements (escaped): a page of 25 rows has
-        hundreds of cells, printed here rather than one by one by the template."""
-        return Markup("".join(cell.html for cell in self.cells))  # noqa: S704  (escaped)
+
+def table_rows(rows: Sequence[Row], tickets_path: str,
+               badges: Mapping[int, Sequence[Badge]]) -> Markup:
+    """The queue table's rows (escaped HTML): the number and the title link to the
+    ticket, the plugins' badges follow the title, then the cells. A page of 25 rows
+    has hundreds of cells: they are printed here, not one by one by the template."""
+    show_badges = get_template_attribute("_badges.html", "ticket_badges")
+    printed = []
+    for row in rows:
+        url = escape(tickets_path + quote(row.number))
+        shown = badges.get(row.ticket.id)
+        after_title = f" {show_badges(shown)}" if shown else ""
+        printed.append(
+            ('<tr class="closed">' if row.closed else "<tr>")
+            + f'<td class="nowrap"><a href="{url}">{escape(row.number)}</a></td>'
+            + f'<td><a href="{url}">{escape(row.title)}</a>{after_title}</td>'
+            + "".join(cell.html for cell in row.cells) + "</tr>\n"
+        )
+    return Markup("".join(printed))  # noqa: S704  (escaped above)
 
 
 @lru_cache(maxsize=8192)
@@ -107,7 +127,7 @@ def printer(
         text = text_of(value)
         if not csv and len(text) > CELL_LIMIT:
             text = text[:CELL_LIMIT - 1] + "…"
-        return Cell(text, colours.get(value, "") if isinstance(value, str) else "")
+        return _cell(text, colours.get(value, "") if isinstance(value, str) else "", csv)
 
     printed: list[dict[Any, Cell]] = [{} for _column in columns]  # per column, by value
 

@@ -16,12 +16,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.desk.counts import status_counts
 from app.desk.export import SEPARATORS, export_csv
 from app.desk.queue import QueueState, read_state, shown_columns
-from app.desk.rows import build_rows
+from app.desk.rows import build_rows, table_rows
 from app.desk.saved_views import ViewError, delete_view, list_views, save_view
 from app.desk.view_parts import view_parts
 from app.desk.views import bp
@@ -49,20 +50,21 @@ def queue():
     language = current_language()
     columns = shown_columns(schema, state)
     error = None
-    rows, next_cursor, counts, badges = [], None, {}, {}
+    rows, next_cursor, counts = Markup(), None, {}
     try:
         query = state.to_query(current_user)
         counts = status_counts(current_user, query)
         page = find_tickets(current_user, query)
         next_cursor = page.next_cursor
-        rows = build_rows(current_user, schema, page.tickets, page.values, columns,
-                          language=language)
-        badges = ticket_badges(current_user, page.tickets)
+        rows = table_rows(
+            build_rows(current_user, schema, page.tickets, page.values, columns,
+                       language=language),
+            url_for("desk.ticket", number=""), ticket_badges(current_user, page.tickets))
     except QueryError as problem:
         error = problem.message
     page = render_template(
-        "desk/queue.html", schema=schema, state=state, rows=rows, columns=columns,
-        counts=counts, next_cursor=next_cursor, error=error, badges=badges,
+        "desk/queue.html", schema=schema, state=state, table_rows=rows, columns=columns,
+        counts=counts, next_cursor=next_cursor, error=error,
         parts=view_parts(schema, state, language), views=list_views(current_user.id),
     )
     return page, 400 if error else 200
