@@ -1,11 +1,13 @@
-"""Names of companies and people, kept by each process for the pages that print many.
+"""Names of companies and people, and the owner's profile, kept by each process for
+the pages that print them.
 
 The queue prints a select of every customer company, the staff, and the names on
 25 tickets; these change rarely and would cost several queries per page. Each
 process keeps them with the *directory revision* it read them at. A transaction
-that changes a company's name or a person's name, role, state or company gives the
-``directory_state`` row a new revision as it commits (ORM session hooks below), so
-every process sees the change on its next page, like the schema's revision.
+that changes a company's name, a person's name, role, state or company, or the
+owner's profile gives the ``directory_state`` row a new revision as it commits (ORM
+session hooks below), so every process sees the change on its next page, like the
+schema's revision.
 
 The revision is read before any name, and names read later under it are at least
 as new, so a cache never holds names older than its revision. A transaction that
@@ -24,12 +26,13 @@ from flask import current_app
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Company, DirectoryState, Role, User
+from app.accounts.models import Company, DirectoryState, OwnerProfile, Role, User
 from app.database import transaction_memo
 from app.extensions import db
 
 #: Attributes whose change gives the directory a new revision.
-TRACKED = {Company: ("name",), User: ("name", "surname", "role", "active", "company_id")}
+TRACKED = {Company: ("name",), User: ("name", "surname", "role", "active", "company_id"),
+           OwnerProfile: tuple(OwnerProfile.__table__.columns.keys())}
 _REVISION_SQL = "SELECT revision FROM directory_state WHERE id = 1"
 #: Transaction memo keys (app.database.transaction_memo): the revision read, and
 #: whether the transaction has changed names.
@@ -87,7 +90,7 @@ class Directory:
         return known
 
     def derive(self, key: str, build: Callable[[], Any]) -> Any:
-        """A value computed once per revision from these names (e.g. a select's HTML)."""
+        """A value computed once per revision (e.g. a select's HTML, the profile)."""
         if key not in self._derived:
             self._derived[key] = build()
         return self._derived[key]

@@ -1,6 +1,7 @@
-"""Names (companies, staff, people) and the queue's view parts are kept by each process
-with the directory and schema revisions: a change made by another process shows on the
-next page, a change that is rolled back never does, and a login changes nothing."""
+"""Names (companies, staff, people), the owner's profile and the queue's view parts are
+kept by each process with the directory and schema revisions: a change made by another
+process shows on the next page, a change that is rolled back never does, and a login
+changes nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from app import create_app
 from app.accounts.directory import directory
 from app.accounts.models import Company, DirectoryState, Role, User
+from app.accounts.profile import get_profile, update_profile
 from app.accounts.services import create_company, create_user
 from app.database import atomic
 from app.extensions import db
@@ -80,6 +82,25 @@ def test_a_change_made_by_another_process_shows_on_the_next_page(two_processes):
     assert options[str(acme_id)] == "Acme S.p.A." and "Beta" in options.values()
     assert "Paolo Verdi" in page and "Paolo Bianchi" not in page
     assert f'<option value="{agent_id}">Anna Neri</option>' in page
+
+
+def test_the_owner_profile_changed_by_another_process_shows_on_the_next_page(two_processes):
+    first, second = two_processes
+    with second.app_context():
+        create_user(email="agent@example.com", name="Anna", surname="Rossi",
+                    role=Role.AGENT, password=PASSWORD, language="en")
+        update_profile(name="Assistenza Rossi", timezone="Europe/Rome")
+    client = _desk_client(first, "agent@example.com")
+    assert "<span>Assistenza Rossi</span>" in client.get("/desk/").get_data(as_text=True)
+    before = _revision(first)
+    with second.app_context():
+        update_profile(name="Rossi Informatica")
+    assert _revision(first) != before
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "<span>Rossi Informatica</span>" in page and "Assistenza" not in page
+    with first.app_context():
+        kept = get_profile()
+        assert kept.name == "Rossi Informatica" and kept not in db.session  # a copy
 
 
 def test_a_rolled_back_change_leaves_the_revision_and_the_names(two_processes):
