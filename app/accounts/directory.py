@@ -37,6 +37,8 @@ _REVISION_SQL = "SELECT revision FROM directory_state WHERE id = 1"
 #: Transaction memo keys (app.database.transaction_memo): the revision read, and
 #: whether the transaction has changed names.
 _SEEN, _TOUCHED = "directory_revision", "directory_touched"
+#: The revision of a transaction's own directory, after it changed names: never kept.
+UNCOMMITTED = "uncommitted"
 
 
 class StaffMember(NamedTuple):
@@ -106,7 +108,7 @@ class DirectoryCache:
         session = db.session()
         memo = transaction_memo(session)
         if memo.get(_TOUCHED):
-            return Directory("uncommitted")
+            return Directory(UNCOMMITTED)
         if _SEEN not in memo:
             memo[_SEEN] = session.connection().exec_driver_sql(_REVISION_SQL).scalar_one()
         directory = self._directory

@@ -3,9 +3,9 @@ queries whatever the number of rows (names are looked up in bulk).
 
 A queue page prints hundreds of cells, so each column gets its printer once per
 page and prints each value once: the same status, list item, company or day
-comes back row after row, and its cell (with its HTML) is reused. Dates are also
-formatted through a small memo across pages (formatting a date with Babel is the
-slowest part of a cell, and the same tickets come back page after page).
+comes back row after row, page after page and for every agent, and its cell (with
+its HTML) is reused, kept by the process while the schema, the directory and the
+language are the same (``_printed_cells``).
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from babel.dates import format_date
 from flask import get_template_attribute
 from markupsafe import Markup, escape
 
+from app.accounts.directory import UNCOMMITTED, directory
 from app.desk.templating import local_time
 from app.fields.gate import Viewer, redactor, stage_for
 from app.fields.schema import FieldDef, Schema
 from app.fields.types.base import DisplayContext
 from app.fields.types.scalar import parse_instant
+from app.kept import Kept
 from app.plugins.badges import Badge
 from app.tickets.display import Names, display_context
 
@@ -111,6 +113,28 @@ def _text_of(field_def: FieldDef, context: DisplayContext) -> Callable[[Any], st
     return lambda value: field_def.type.display(field_def, value, context)
 
 
+#: Cells printed lately by this process, per column and what their text depends on.
+_CELLS: Kept[dict[Any, Cell]] = Kept(512)
+#: A column's kept cells are forgotten past this many values (texts, numbers, times).
+MAX_KEPT_CELLS = 4096
+
+
+def _printed_cells(schema: Schema, column: FieldDef, context: DisplayContext,
+                   csv: bool) -> dict[Any, Cell]:
+    """The cells of ``column`` by value, kept by the process when its type prints
+    alike (the same statuses, companies and days come back page after page, and for
+    every agent), else for this page only."""
+    names = directory().revision
+    if not column.type.prints_alike or names == UNCOMMITTED:
+        return {}
+    key = (schema.revision, names, context.language, context.timezone.key,
+           context.decimal_separator, csv, column.key)
+    cells = _CELLS.get(key, dict)
+    if len(cells) > MAX_KEPT_CELLS:
+        cells.clear()
+    return cells
+
+
 def printer(
     schema: Schema, columns: Sequence[FieldDef], context: DisplayContext, *, csv: bool = False
 ) -> Callable[[dict[str, Any]], list[Cell]]:
@@ -129,7 +153,7 @@ def printer(
             text = text[:CELL_LIMIT - 1] + "…"
         return _cell(text, colours.get(value, "") if isinstance(value, str) else "", csv)
 
-    printed: list[dict[Any, Cell]] = [{} for _column in columns]  # per column, by value
+    printed = [_printed_cells(schema, column, context, csv) for column in columns]
 
     def cells(values: dict[str, Any]) -> list[Cell]:
         row = []

@@ -50,7 +50,11 @@ def sportello_field_types() -> Iterable[type]:
     Each class describes one type (its name, WTForms field, JSON Schema
     fragment, storage column, filter operators and how it prints). The
     registry collects the classes of every plugin, the core's included, and
-    refuses at start-up a type whose name is unknown or already taken.
+    refuses at start-up a type whose name is unknown or already taken. Lists
+    keep the cells they printed when the type's ``prints_alike`` is true (the
+    core's text, number, date and choice types set it, so their subclasses
+    inherit it): a subclass whose ``display`` reads anything but the value and
+    the display context must set it back to False.
 
     Example::
 

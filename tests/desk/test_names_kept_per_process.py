@@ -6,6 +6,7 @@ changes nothing."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +18,8 @@ from app.accounts.profile import get_profile, update_profile
 from app.accounts.services import create_company, create_user
 from app.database import atomic
 from app.extensions import db
+from app.fields.document import export_document
+from app.tickets.models import Ticket
 from app.tickets.service import create_ticket
 from app.timeutil import utcnow
 from tests.fixtures.factories import PASSWORD
@@ -157,3 +160,31 @@ def test_the_kept_filter_form_follows_the_language_and_the_schema(client, login,
     after = set(re.findall(r'<legend>([^<]+)</legend>',
                            client.get("/desk/").get_data(as_text=True)))
     assert after != before
+
+
+def test_kept_cells_follow_the_schema_the_language_and_the_time_zone(app, client, login, agent,
+                                                                     desk_schema, load_schema,
+                                                                     make_ticket):
+    ticket = make_ticket(area="billing")
+    with app.app_context(), atomic() as session:
+        session.get(Ticket, ticket.id).request_date = datetime(2026, 3, 2, 8, 30)
+    login(agent)
+
+    def row() -> str:
+        html = client.get("/desk/").get_data(as_text=True)
+        return re.search(rf'<tr>.*?{ticket.number}.*?</tr>', html).group(0)
+
+    assert ">Billing</span>" in row() and "9:30" in row()  # Rome, an hour ahead of UTC
+    assert ">Billing</span>" in row()  # printed from the cells the process keeps
+    with app.app_context():
+        document = export_document()
+    area = next(item for item in document["lists"] if item["key"] == "area")
+    area["items"][0]["label"]["en"] = "Invoices"
+    load_schema(document)
+    assert ">Invoices</span>" in row() and "Billing" not in row()
+    with app.app_context():
+        update_profile(timezone="Europe/London")
+    assert "8:30" in row() and "9:30" not in row()
+    with app.app_context(), atomic() as session:
+        session.get(User, agent.id).language = "it"
+    assert ">Fatturazione</span>" in row()

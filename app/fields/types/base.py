@@ -113,6 +113,10 @@ class FieldType(ABC):
     operators: ClassVar[tuple[str, ...]] = ("eq", "ne", "empty", "not_empty")
     #: Keys of ``Field.settings`` that mean something for this type.
     settings_allowed: ClassVar[frozenset[str]] = frozenset()
+    #: Its values print the same while the schema, the directory's names and the
+    #: context's language, zone and separator are the same, so a process may keep
+    #: their printed cells. A type whose display reads anything else leaves it False.
+    prints_alike: ClassVar[bool] = False
 
     # -- forms ----------------------------------------------------------------
     @abstractmethod

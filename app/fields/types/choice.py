@@ -70,6 +70,7 @@ def _inactive_error(field, keys: list[str], previous: Any) -> str | None:
 
 class DropdownType(FieldType):
     name = "dropdown"
+    prints_alike = True
     label = _l("Dropdown")
     storage = Storage.TEXT
     uses_list = True
@@ -104,6 +105,7 @@ class DropdownType(FieldType):
 
 class MultiSelectType(FieldType):
     name = "multi_select"
+    prints_alike = True
     label = _l("Multi-select")
     storage = Storage.TEXT
     uses_list = True

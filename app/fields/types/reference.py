@@ -50,6 +50,7 @@ class PersonType(FieldType):
     """A person (customer user) of the ticket's company."""
 
     name = "person"
+    prints_alike = True  # names come from the directory
     label = _l("Person of the customer company")
     storage = Storage.NUMBER
     operators = _REFERENCE_OPERATORS

@@ -58,6 +58,7 @@ def _html_attributes(field, **extra) -> dict:
 
 class TextType(FieldType):
     name = "text"
+    prints_alike = True
     label = _l("Text")
     storage = Storage.TEXT
     operators = _TEXT_OPERATORS
@@ -127,6 +128,7 @@ class LongTextType(TextType):
 
 class IntegerType(FieldType):
     name = "integer"
+    prints_alike = True
     label = _l("Whole number")
     storage = Storage.NUMBER
     operators = _RANGE_OPERATORS
@@ -230,6 +232,7 @@ class DecimalType(IntegerType):
 
 class DateType(FieldType):
     name = "date"
+    prints_alike = True
     label = _l("Date")
     storage = Storage.MOMENT
     operators = _RANGE_OPERATORS
@@ -291,6 +294,7 @@ def format_instant(moment: datetime) -> str:
 
 class DateTimeType(FieldType):
     name = "datetime"
+    prints_alike = True
     label = _l("Date and time")
     storage = Storage.MOMENT
     operators = _RANGE_OPERATORS
@@ -335,6 +339,7 @@ class DateTimeType(FieldType):
 
 class CheckboxType(FieldType):
     name = "checkbox"
+    prints_alike = True
     label = _l("Checkbox")
     storage = Storage.NUMBER
     sortable = False
