@@ -113,10 +113,11 @@ def _text_of(field_def: FieldDef, context: DisplayContext) -> Callable[[Any], st
     return lambda value: field_def.type.display(field_def, value, context)
 
 
-#: Cells printed lately by this process, per column and what their text depends on.
-_CELLS: Kept[dict[Any, Cell]] = Kept(512)
+#: Cells printed lately by this process, per column and what their text depends on
+#: (at most 128 columns of 1,024 cells, a few megabytes: a cell is under 500 bytes).
+_CELLS: Kept[dict[Any, Cell]] = Kept(128)
 #: A column's kept cells are forgotten past this many values (texts, numbers, times).
-MAX_KEPT_CELLS = 4096
+MAX_KEPT_CELLS = 1024
 
 
 def _printed_cells(schema: Schema, column: FieldDef, context: DisplayContext,
