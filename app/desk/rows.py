@@ -114,7 +114,8 @@ def _text_of(field_def: FieldDef, context: DisplayContext) -> Callable[[Any], st
 
 
 #: Cells printed lately by this process, per column and what their text depends on
-#: (at most 128 columns of 1,024 cells, a few megabytes: a cell is under 500 bytes).
+#: (at most 128 columns of 1,024 cells of a few hundred bytes: tens of megabytes at the
+#: very worst; a column of statuses or companies holds a few dozen).
 _CELLS: Kept[dict[Any, Cell]] = Kept(128)
 #: A column's kept cells are forgotten past this many values (texts, numbers, times).
 MAX_KEPT_CELLS = 1024
