@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import NamedTuple
 
-from flask import get_template_attribute, render_template, request, url_for
+from flask import get_template_attribute, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -87,6 +87,7 @@ def _render(schema: Schema, state: QueueState, language: str) -> ViewParts:
 
 def view_parts(schema: Schema, state: QueueState, language: str) -> ViewParts:
     """The parts of the view ``state`` that do not depend on its tickets."""
-    key = (schema.revision, directory().revision, language, request.script_root,
+    # The queue's own URL stands for where the app is mounted (script root, URL prefix).
+    key = (schema.revision, directory().revision, language, url_for("desk.queue"),
            replace(state, cursor=None))
     return _PARTS.get(key, lambda: _render(schema, state, language))
