@@ -401,8 +401,8 @@ def _many_match_columns(schema: Schema, viewer: Viewer, query: TicketQuery) -> b
     return db.session.scalar(select(func.count()).select_from(sample)) >= MANY
 
 
-#: Statements of staff's recent queries: building one costs more than running it, and
-#: agents ask for the same views again and again.
+#: Statements of the first pages of staff's recent views: building one costs more than
+#: running it, and agents ask for the same views again and again.
 _STATEMENTS: Kept[list[tuple[int, Select]]] = Kept(256)
 
 
@@ -435,9 +435,11 @@ def find_tickets(user: Any, query: TicketQuery) -> Page:
     def build() -> list[tuple[int, Select]]:
         return _page_statements(user, schema, query, plan, unindexed, cursor)
 
-    if viewer.is_staff and not query.text.strip():  # a text search matches ids first
+    # First pages only: later ones are seldom asked twice (an export walks hundreds),
+    # and a text search matches ids first.
+    if viewer.is_staff and cursor is None and not query.text.strip():
         statements = _STATEMENTS.get((schema.revision, viewer.role, repr(query.filters),
-                                      query.sort, query.cursor, unindexed), build)
+                                      query.sort, unindexed), build)
     else:
         statements = build()
     connection = db.session.connection()

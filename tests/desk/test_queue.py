@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from sqlalchemy import event
@@ -225,6 +226,9 @@ def test_a_view_asked_again_reuses_its_statement(client, login, agent, desk_sche
     empty = client.get("/desk/?units__gte=4242&_q=nothing-matches-this")
     assert "No ticket matches these filters." in empty.get_data(as_text=True)
     assert len(built) == 4
+    later = "units__gte=4242&_after=" + queries._encode(1, datetime(2100, 1, 1), 10**9)
+    assert shown(later) == shown(later) == {few.number, many.number}  # not the first page
+    assert len(built) == 6
 
 
 def test_postgresql_knows_which_values_each_field_holds(app_ctx):
