@@ -12,8 +12,10 @@ schema's revision.
 The revision is read before any name, and names read later under it are at least
 as new, so a cache never holds names older than its revision. A transaction that
 has changed names uses a directory of its own, never kept: what it reads may be
-rolled back. The revision is renewed last, just before the commit, so the row's
-lock is held for an instant and never taken before another lock.
+rolled back. Its revision is one nobody shares, so whatever a page keeps under the
+revision (view parts, printed cells) is never served again. The revision is renewed
+last, just before the commit, so the row's lock is held for an instant and never taken
+before another lock.
 """
 
 from __future__ import annotations
@@ -37,8 +39,6 @@ _REVISION_SQL = "SELECT revision FROM directory_state WHERE id = 1"
 #: Transaction memo keys (app.database.transaction_memo): the revision read, and
 #: whether the transaction has changed names.
 _SEEN, _TOUCHED = "directory_revision", "directory_touched"
-#: The revision of a transaction's own directory, after it changed names: never kept.
-UNCOMMITTED = "uncommitted"
 
 
 class StaffMember(NamedTuple):
@@ -108,7 +108,8 @@ class DirectoryCache:
         session = db.session()
         memo = transaction_memo(session)
         if memo.get(_TOUCHED):
-            return Directory(UNCOMMITTED)
+            # A revision nobody else has: what is kept under it is never found again.
+            return Directory(f"uncommitted-{uuid.uuid4()}")
         if _SEEN not in memo:
             memo[_SEEN] = session.connection().exec_driver_sql(_REVISION_SQL).scalar_one()
         directory = self._directory

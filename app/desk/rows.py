@@ -21,7 +21,7 @@ from babel.dates import format_date
 from flask import get_template_attribute
 from markupsafe import Markup, escape
 
-from app.accounts.directory import UNCOMMITTED, directory
+from app.accounts.directory import directory
 from app.desk.templating import local_time
 from app.fields.gate import Viewer, redactor, stage_for
 from app.fields.schema import FieldDef, Schema
@@ -121,13 +121,12 @@ _CELLS: Kept[dict[Any, Cell]] = Kept(128)
 MAX_KEPT_CELLS = 1024
 
 
-def _printed_cells(schema: Schema, column: FieldDef, context: DisplayContext,
+def _printed_cells(schema: Schema, names: str, column: FieldDef, context: DisplayContext,
                    csv: bool) -> dict[Any, Cell]:
     """The cells of ``column`` by value, kept by the process when its type prints
     alike (the same statuses, companies and days come back page after page, and for
-    every agent), else for this page only."""
-    names = directory().revision
-    if not column.type.prints_alike or names == UNCOMMITTED:
+    every agent), else for this page only. ``names`` is the directory's revision."""
+    if not column.type.prints_alike:
         return {}
     key = (schema.revision, names, context.language, context.timezone.key,
            context.decimal_separator, csv, column.key)
@@ -155,7 +154,8 @@ def printer(
             text = text[:CELL_LIMIT - 1] + "…"
         return _cell(text, colours.get(value, "") if isinstance(value, str) else "", csv)
 
-    printed = [_printed_cells(schema, column, context, csv) for column in columns]
+    names = directory().revision
+    printed = [_printed_cells(schema, names, column, context, csv) for column in columns]
 
     def cells(values: dict[str, Any]) -> list[Cell]:
         row = []

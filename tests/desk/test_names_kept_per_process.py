@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from app import create_app
 from app.accounts.directory import directory
@@ -17,8 +18,11 @@ from app.accounts.models import Company, DirectoryState, Role, User
 from app.accounts.profile import get_profile, update_profile
 from app.accounts.services import create_company, create_user
 from app.database import atomic
+from app.desk.queue import read_state
+from app.desk.view_parts import view_parts
 from app.extensions import db
 from app.fields.document import export_document
+from app.fields.schema import current_schema
 from app.tickets.models import Ticket
 from app.tickets.service import create_ticket
 from app.timeutil import utcnow
@@ -124,6 +128,20 @@ def test_a_rolled_back_change_leaves_the_revision_and_the_names(two_processes):
     assert _revision(first) == before
     page = _desk_client(first, "agent@example.com").get("/desk/").get_data(as_text=True)
     assert "Renamed" not in page and "Acme" in page
+
+
+def test_what_a_transaction_that_changed_names_keeps_is_never_served_again(two_processes):
+    first, second = two_processes
+    with second.app_context():
+        create_company(name="Acme")
+    for name in ("First rename", "Second rename"):
+        with first.test_request_context("/desk/"):
+            db.session.scalar(select(Company)).name = name
+            db.session.flush()
+            schema = current_schema()
+            form = view_parts(schema, read_state(schema, MultiDict()), "en").filter_form
+            assert f">{name}</option>" in form
+            db.session.rollback()
 
 
 def test_only_changes_to_names_renew_the_revision(two_processes):
