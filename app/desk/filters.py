@@ -143,4 +143,3 @@ def is_main(row: FilterRow) -> bool:
 
 def active_count(rows: list[FilterRow]) -> int:
     return sum(1 for row in rows if row.active and not is_main(row))
-

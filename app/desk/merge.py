@@ -57,9 +57,9 @@ def merge_tickets(actor: Any, duplicate: Ticket, target_number: str, note: str =
     if kept.company_id != duplicate.company_id:
         raise MergeRefused(_("Only tickets of the same customer company can be merged."),
                            {"target": _("This ticket belongs to another company.")})
-    if merged_into(duplicate):
+    if (earlier := merged_into(duplicate)) is not None:
         raise MergeRefused(_("This ticket was already merged into %(number)s.",
-                             number=merged_into(duplicate)))
+                             number=earlier))
     if merged_into(kept):
         raise MergeRefused(_("Ticket %(number)s was itself merged into another one.",
                              number=kept.number), {"target": _("Choose the ticket that stays.")})

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-#: Each ticket topic and the hook that is called for it.
 #: The outbox topic of a schema change (see ``sportello_schema_changed``).
 SCHEMA_CHANGED = "schema.changed"
 
+#: Each ticket topic and the hook that is called for it.
 TICKET_HOOKS: Mapping[str, str] = {
     "ticket.created": "sportello_ticket_created",
     "ticket.updated": "sportello_ticket_updated",

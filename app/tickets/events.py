@@ -51,15 +51,11 @@ def emit(
     The row is inserted at once, without an ORM object to flush (every write
     emits events); subscribers get it as a transient ``OutboxEvent``.
     """
-    event = OutboxEvent(
-        topic=topic, ticket_id=ticket.id, actor_id=actor_id,
-        payload={"number": ticket.number, "changes": changes or {}, **payload},
-        created_at=utcnow(), attempts=0,
-    )
-    db.session.execute(_INSERT_EVENT, {
-        "topic": event.topic, "ticket_id": event.ticket_id, "actor_id": event.actor_id,
-        "payload": event.payload, "created_at": event.created_at, "attempts": 0,
-    })
+    row = {"topic": topic, "ticket_id": ticket.id, "actor_id": actor_id,
+           "payload": {"number": ticket.number, "changes": changes or {}, **payload},
+           "created_at": utcnow(), "attempts": 0}
+    db.session.execute(_INSERT_EVENT, row)
+    event = OutboxEvent(**row)
     for subscriber in current_app.extensions.get(SUBSCRIBERS, ()):
         subscriber(event, ticket)
     return event

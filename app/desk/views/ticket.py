@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import User
 from app.desk.forms import NOTE_LIMIT, AssignForm, MergeForm, ReplyForm, StatusForm
-from app.desk.merge import merge_tickets, merged_into
+from app.desk.merge import merge_tickets
 from app.desk.views import bp
 from app.desk.widgets import fast_selects
 from app.extensions import db
@@ -27,7 +27,7 @@ from app.tickets.display import Names, display_context
 from app.tickets.errors import TicketError
 from app.tickets.models import Attachment, Ticket
 from app.tickets.queries import get_visible_ticket
-from app.tickets.service import add_comment, update_ticket
+from app.tickets.service import add_comment, merged_into, update_ticket
 from app.tickets.storage import get_storage
 from app.tickets.timeline import build_timeline
 from app.tickets.values import load_values
