@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
@@ -85,11 +84,6 @@ def table_rows(rows: Sequence[Row], tickets_path: str,
     return Markup("".join(printed))  # noqa: S704  (escaped above)
 
 
-@lru_cache(maxsize=8192)
-def short_date(value: str, language: str) -> str:
-    return format_date(date.fromisoformat(value), "short", locale=language)
-
-
 def _colours(schema: Schema, field_def: FieldDef) -> dict[Any, str]:
     if field_def.key == "status":
         return {s.key: s.colour for s in schema.statuses}
@@ -109,7 +103,8 @@ def _text_of(field_def: FieldDef, context: DisplayContext) -> Callable[[Any], st
     if field_def.type_name == "datetime":
         return lambda value: local_time(parse_instant(value), context.language, context.timezone)
     if field_def.type_name == "date":
-        return lambda value: short_date(value, context.language)
+        return lambda value: format_date(date.fromisoformat(value), "short",
+                                         locale=context.language)
     return lambda value: field_def.type.display(field_def, value, context)
 
 
